@@ -1,0 +1,574 @@
+/**
+ * Replays a `.pciep` document against the pci_ep configfs tree, statement by statement, the way
+ * the shell script it stands for would run: mkdir on first mention of a function, attribute
+ * stores, symlinks that bind functions to controllers, unlink, rmdir (kernel-background A).
+ * Every operation gets the kernel's result (errno and log lines) at the statement's range; later
+ * statements see the state earlier ones left, failures included.
+ */
+import type { Assignment, Document, Link, Range, Rmdir, Statement, Unlink } from '../../language/ast';
+import type { Diagnostic, RelatedLocation } from '../../language/diagnostics';
+import type { Controller, PlatformModel } from '../../language/platform';
+import { isPlatformPath } from '../../language/platform';
+import { basename, dirname, resolvePath } from '../../language/paths';
+import { closest } from '../../language/suggest';
+import { CONTROLLER_ATTRIBUTES, STANDARD_ATTRIBUTES } from '../../language/schema/standard';
+import { driverNames, findDriver } from '../../language/schema';
+import type { AttributeSpec } from '../../language/schema/types';
+import { describeErrno } from '../errno';
+import { driverModel } from '../epf';
+import type { BindEnv, Failure } from '../epf/types';
+import type { ConfigfsState, EpcState, EpfState, Interface, Origin } from './state';
+import { devName } from './state';
+import { storeAttribute } from './store';
+
+export type OpKind = 'mkdir' | 'write' | 'link' | 'unlink' | 'rmdir';
+
+/** One configfs operation and the kernel's answer (CONTRACTS.md `operations`). */
+export interface OpRecord {
+  line: number;
+  range: Range;
+  op: OpKind;
+  path: string;
+  result: string;
+  log: string[];
+}
+
+export interface ReplayResult {
+  ops: OpRecord[];
+  diagnostics: Diagnostic[];
+  state: ConfigfsState;
+  /** The directory each body statement ran in (pci_ep-relative), for hovers and completion. */
+  dirOf: Map<Statement, string>;
+}
+
+type Dir =
+  | { kind: 'root' | 'functions' | 'controllers' }
+  | { kind: 'driver'; driver: string }
+  | { kind: 'function'; epf: EpfState }
+  | { kind: 'iface'; epf: EpfState; iface: Interface }
+  | { kind: 'group'; epf: EpfState }
+  | { kind: 'controller'; epc: EpcState };
+
+const HOST_PREFIX = 'host';
+
+function isHostPath(path: string): boolean {
+  return path === HOST_PREFIX || path.startsWith(HOST_PREFIX + '/');
+}
+
+function origin(stmt: { range: Range; line: number }): Origin {
+  return { range: stmt.range, line: stmt.line };
+}
+
+class Replayer {
+  readonly ops: OpRecord[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly dirOf = new Map<Statement, string>();
+  readonly state: ConfigfsState = { functions: new Map(), controllers: new Map(), usedIndices: new Set() };
+
+  constructor(platform: PlatformModel) {
+    for (const c of platform.controllers.values()) {
+      this.state.controllers.set(c.name, {
+        name: c.name, controller: c, started: false, functionNumMap: 0, links: new Map(),
+        // Controllers initialised at probe are ready before any link (kernel-background E.1).
+        initComplete: c.profile.initAt === 'probe', delegated: new Map(),
+      });
+    }
+  }
+
+  // ---- directory lookup -------------------------------------------------------------------
+
+  lookup(path: string): Dir | undefined {
+    if (path === '') return { kind: 'root' };
+    const parts = path.split('/');
+    if (parts[0] === 'functions') {
+      if (parts.length === 1) return { kind: 'functions' };
+      if (!findDriver(parts[1])) return undefined;
+      if (parts.length === 2) return { kind: 'driver', driver: parts[1] };
+      const epf = this.state.functions.get(parts.slice(0, 3).join('/'));
+      if (!epf) return undefined;
+      if (parts.length === 3) return { kind: 'function', epf };
+      if (parts.length === 4) {
+        if (parts[3] === 'primary' || parts[3] === 'secondary') return { kind: 'iface', epf, iface: parts[3] };
+        if (findDriver(epf.driver)?.hasGroup && parts[3] === devName(epf)) return { kind: 'group', epf };
+      }
+      return undefined;
+    }
+    if (parts[0] === 'controllers') {
+      if (parts.length === 1) return { kind: 'controllers' };
+      const epc = this.state.controllers.get(parts[1]);
+      if (epc && parts.length === 2) return { kind: 'controller', epc };
+    }
+    return undefined;
+  }
+
+  /** Why a path does not exist, with the nearest existing name when there is one. */
+  explainMissing(path: string): string {
+    const parts = path.split('/');
+    if (parts[0] === 'functions' && parts.length >= 2 && !findDriver(parts[1])) {
+      const guess = closest(parts[1], driverNames());
+      return `no endpoint function driver '${parts[1]}' is registered${guess ? `; did you mean '${guess}'?` : ''}`;
+    }
+    if (parts[0] === 'functions' && parts.length >= 3) {
+      const fn = this.state.functions.get(parts.slice(0, 3).join('/'));
+      if (!fn) return `function ${parts.slice(0, 3).join('/')} does not exist (it is created by its own [${parts.slice(0, 3).join('/')}] section)`;
+      if (parts.length === 4 && findDriver(fn.driver)?.hasGroup && parts[3].startsWith(fn.driver + '.')) {
+        return `this function's driver group is ${devName(fn)}, not ${parts[3]}: the index counts every function created before it, across all drivers`;
+      }
+      return `${parts.slice(3).join('/')} is not a directory of ${fn.path}`;
+    }
+    if (parts[0] === 'controllers' && parts.length >= 2) {
+      const names = [...this.state.controllers.keys()];
+      const guess = closest(parts[1], names);
+      return names.length === 0
+        ? `no controller '${parts[1]}': describe it first with a [platform/${parts[1]}] section`
+        : `no controller '${parts[1]}'${guess ? `; did you mean '${guess}'?` : ''} (controllers: ${names.join(', ')})`;
+    }
+    return `no such directory under pci_ep/`;
+  }
+
+  // ---- reporting ------------------------------------------------------------------------
+
+  record(stmt: { range: Range; line: number }, op: OpKind, path: string, result: string, log: string[] = []): OpRecord {
+    const rec: OpRecord = { line: stmt.line, range: stmt.range, op, path, result, log };
+    this.ops.push(rec);
+    return rec;
+  }
+
+  error(range: Range, code: string, message: string, extra: Partial<Diagnostic> = {}): void {
+    this.diagnostics.push({ range, severity: 'error', code, message, ...extra });
+  }
+
+  warn(range: Range, code: string, message: string, extra: Partial<Diagnostic> = {}): void {
+    this.diagnostics.push({ range, severity: 'warning', code, message, ...extra });
+  }
+
+  failOp(stmt: { range: Range; line: number }, op: OpKind, path: string, errno: string, code: string, message: string,
+    extra: Partial<Diagnostic> = {}, log: string[] = []): void {
+    this.record(stmt, op, path, errno, log);
+    this.error(stmt.range, code, `${describeErrno(errno)}: ${message}`, { errno, log: log.length ? log : undefined, ...extra });
+  }
+
+  // ---- statements -----------------------------------------------------------------------
+
+  run(doc: Document): void {
+    let dir: string | null = null;
+    for (const section of doc.sections) {
+      const header = section.header;
+      if (header) {
+        dir = this.enter(header.normPath, header);
+      } else {
+        dir = '';
+      }
+      if (dir === null) continue;
+      for (const stmt of section.body) {
+        this.dirOf.set(stmt, dir);
+        if (stmt.kind === 'assign') this.write(dir, stmt);
+        else if (stmt.kind === 'link') this.link(dir, stmt);
+        else if (stmt.kind === 'unlink') this.unlink(dir, stmt);
+        else this.rmdir(dir, stmt);
+      }
+    }
+    this.perstInit();
+  }
+
+  /** Enters a section; returns the configfs directory, or null when the section is not configfs or failed. */
+  enter(path: string | null, header: Statement & { kind: 'section' }): string | null {
+    if (path === null || isPlatformPath(path) || isHostPath(path)) return null;
+    const parts = path.split('/');
+    if (parts[0] === 'functions' && parts.length === 3 && findDriver(parts[1])) {
+      if (!this.state.functions.has(path)) this.mkdir(path, header);
+      return this.state.functions.has(path) ? path : null;
+    }
+    if (this.lookup(path)) return path;
+    this.error(header.path.range, 'no-such-directory', `${describeErrno('ENOENT')}: ${this.explainMissing(path)}`, { errno: 'ENOENT', fix: this.sectionFix(header, path), ref: 'kernel-background A.1' });
+    return null;
+  }
+
+  /** A corrected section path when one name in it is a near miss of an existing one. */
+  sectionFix(header: Statement & { kind: 'section' }, path: string): Diagnostic['fix'] {
+    const parts = path.split('/');
+    let guess: string | undefined;
+    if (parts[0] === 'functions' && parts.length >= 2 && !findDriver(parts[1])) guess = closest(parts[1], driverNames());
+    else if (parts[0] === 'controllers' && parts.length === 2) guess = closest(parts[1], [...this.state.controllers.keys()]);
+    if (!guess) return undefined;
+    const fixed = [parts[0], guess, ...parts.slice(2)].join('/');
+    return { title: `Change to [${fixed}]`, range: header.path.range, newText: fixed };
+  }
+
+  mkdir(path: string, header: Statement & { kind: 'section' }): void {
+    const [, driver, name] = path.split('/');
+    const spec = findDriver(driver)!;
+    let index = 0;
+    while (this.state.usedIndices.has(index)) index++;
+    this.state.usedIndices.add(index);
+    const values = new Map<string, bigint | boolean>();
+    for (const a of STANDARD_ATTRIBUTES) values.set(a.name, BigInt(spec.headerDefaults[a.name] ?? Number(a.defaultValue ?? 0)));
+    for (const a of spec.groupAttributes) if (a.defaultValue !== undefined) values.set(a.name, BigInt(a.defaultValue));
+    this.state.functions.set(path, {
+      path, driver, name, index, created: origin(header), values, writes: new Map(), links: {}, funcNo: {},
+      vfs: new Map(), bound: false, initialised: false,
+    });
+    this.record(header, 'mkdir', path, 'ok');
+  }
+
+  attributeFor(d: Dir, name: string): AttributeSpec | undefined {
+    if (d.kind === 'function') return STANDARD_ATTRIBUTES.find((a) => a.name === name);
+    if (d.kind === 'group') return findDriver(d.epf.driver)?.groupAttributes.find((a) => a.name === name);
+    if (d.kind === 'controller') return CONTROLLER_ATTRIBUTES.find((a) => a.name === name);
+    return undefined;
+  }
+
+  write(dir: string, stmt: Assignment): void {
+    const full = resolvePath(stmt.name.text, dir);
+    if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
+    const path = full.path;
+    const parent = dirname(path);
+    const name = basename(path);
+    const d = this.lookup(parent);
+    if (!d) return this.failOp(stmt, 'write', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent), { ref: 'kernel-background A.1' });
+    if (this.lookup(path)) return this.failOp(stmt, 'write', path, 'EISDIR', 'write-to-directory', `${name} is a directory, not an attribute`);
+    const spec = this.attributeFor(d, name);
+    if (!spec) return this.unknownAttribute(stmt, d, path, name);
+    const epf = d.kind === 'function' || d.kind === 'group' ? d.epf : undefined;
+    const result = storeAttribute(spec, stmt.value.text, {
+      bound: !!epf && (epf.links.primary !== undefined || epf.links.secondary !== undefined),
+      sibling: (n) => epf?.values.get(n),
+    });
+    if (!result.ok) {
+      const log = result.log && epf ? [`${epf.driver} ${devName(epf)}: ${result.log}`] : [];
+      const related: RelatedLocation[] = [];
+      const link = epf && (epf.links.primary ?? epf.links.secondary);
+      if (result.check === 'unbound' && link) related.push({ range: link.origin.range, message: 'the function was linked here' });
+      return this.failOp(stmt, 'write', path, result.errno, 'write-failed', result.reason, { ref: spec.ref, related: related.length ? related : undefined }, log);
+    }
+    if (d.kind === 'controller') return this.writeStart(stmt, d.epc, path, result.value === true);
+    epf!.values.set(name, result.value);
+    epf!.writes.set(name, origin(stmt));
+    this.record(stmt, 'write', path, 'ok');
+    // Header values reach the hardware only at epc_init (pci_epc_write_header; A.2).
+    if (d.kind === 'function' && epf!.initialised) {
+      const link = epf!.links.primary ?? epf!.links.secondary;
+      this.warn(stmt.range, 'write-after-init',
+        `${name} is stored, but the controller was already programmed at epc_init: the new value takes effect only after the next epc_init`,
+        { ref: 'kernel-background A.2', related: link ? [{ range: link.origin.range, message: 'epc_init ran when this link bound the function' }] : undefined });
+    }
+  }
+
+  unknownAttribute(stmt: Assignment, d: Dir, path: string, name: string): void {
+    let hint = '';
+    let fix: Diagnostic['fix'];
+    const candidates: string[] = [];
+    if (d.kind === 'function') {
+      candidates.push(...STANDARD_ATTRIBUTES.map((a) => a.name));
+      const spec = findDriver(d.epf.driver);
+      if (spec?.groupAttributes.some((a) => a.name === name)) {
+        const right = `${devName(d.epf)}/${name}`;
+        hint = `; ${name} lives in the driver's group: write ${right}`;
+        fix = { title: `Write ${right}`, range: stmt.name.range, newText: right };
+      }
+    } else if (d.kind === 'group') {
+      candidates.push(...(findDriver(d.epf.driver)?.groupAttributes.map((a) => a.name) ?? []));
+    } else if (d.kind === 'controller') {
+      candidates.push(...CONTROLLER_ATTRIBUTES.map((a) => a.name));
+    }
+    if (!hint) {
+      const guess = closest(name, candidates);
+      if (guess) {
+        hint = `; did you mean '${guess}'?`;
+        const prefix = stmt.name.text.slice(0, stmt.name.text.length - name.length);
+        fix = { title: `Rename to '${guess}'`, range: stmt.name.range, newText: prefix + guess };
+      }
+    }
+    // configfs directories have no create op: the shell's open(O_CREAT) fails with EACCES.
+    this.failOp(stmt, 'write', path, 'EACCES', 'unknown-attribute', `no attribute '${name}' in ${dirname(path) || 'pci_ep/'}${hint}`, { fix, ref: 'kernel-background A.1' });
+  }
+
+  writeStart(stmt: Assignment, epc: EpcState, path: string, start: boolean): void {
+    const log: string[] = [];
+    if (start) {
+      epc.started = true;
+      epc.startOrigin = origin(stmt);
+      this.record(stmt, 'write', path, 'ok', log);
+      if (epc.links.size === 0 && !this.anyLinked(epc)) {
+        this.warn(stmt.range, 'start-before-link',
+          'start = 1 with no function linked: the link comes up but the host finds nothing useful; write start after every ln -s',
+          { ref: 'kernel-background A.3' });
+      }
+    } else {
+      epc.started = false;
+      this.record(stmt, 'write', path, 'ok', log);
+    }
+  }
+
+  anyLinked(epc: EpcState): boolean {
+    for (const f of this.state.functions.values()) {
+      if (f.links.primary?.epc === epc.name || f.links.secondary?.epc === epc.name) return true;
+    }
+    return false;
+  }
+
+  // ---- links --------------------------------------------------------------------------
+
+  link(dir: string, stmt: Link): void {
+    const full = resolvePath(stmt.name.text, dir);
+    if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
+    const path = full.path;
+    const parent = dirname(path);
+    const linkName = basename(path);
+    const d = this.lookup(parent);
+    if (!d) return this.failOp(stmt, 'link', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent));
+    if (stmt.normTarget === null) return;
+    const target = this.lookup(stmt.normTarget);
+    if (!target) return this.failOp(stmt, 'link', path, 'ENOENT', 'dangling-link', `link target ${stmt.normTarget} does not exist: ${this.explainMissing(stmt.normTarget)}`, { ref: 'kernel-background A.4' });
+    if (this.linkExists(d, linkName)) return this.failOp(stmt, 'link', path, 'EEXIST', 'duplicate-link', `${path} already exists`);
+    if (d.kind === 'controller') {
+      if (target.kind !== 'function') return this.failOp(stmt, 'link', path, 'EINVAL', 'bad-link-target', `a controller directory links to a function (functions/<driver>/<name>), not ${stmt.normTarget}`);
+      return this.bindLink(stmt, path, target.epf, d.epc, 'primary', linkName, parent);
+    }
+    if (d.kind === 'iface') {
+      if (target.kind !== 'controller') return this.failOp(stmt, 'link', path, 'EINVAL', 'bad-link-target', `${d.iface}/ links to a controller (controllers/<name>), not ${stmt.normTarget}`);
+      return this.bindLink(stmt, path, d.epf, target.epc, d.iface, linkName, parent);
+    }
+    if (d.kind === 'function') {
+      if (target.kind !== 'function') return this.failOp(stmt, 'link', path, 'EINVAL', 'bad-link-target', `a function directory links to a virtual function (functions/<driver>/<name>), not ${stmt.normTarget}`);
+      return this.vfLink(stmt, path, d.epf, target.epf, linkName);
+    }
+    // Only controllers/<epc>/, primary/, secondary/ and function directories have allow_link.
+    this.failOp(stmt, 'link', path, 'EPERM', 'link-not-allowed', `${parent || 'pci_ep/'} does not accept symlinks`);
+  }
+
+  linkExists(d: Dir, name: string): boolean {
+    if (d.kind === 'controller') return d.epc.links.has(name);
+    if (d.kind === 'iface') {
+      const l = d.epf.links[d.iface];
+      return l?.linkName === name && l.dir === `${d.epf.path}/${d.iface}`;
+    }
+    if (d.kind === 'function') return d.epf.vfs.has(name);
+    return false;
+  }
+
+  env(epf: EpfState, epc: EpcState, iface: Interface, funcNo: number, vfuncNo: number): BindEnv {
+    return {
+      epf, epc, controller: epc.controller, iface, funcNo, vfuncNo, state: this.state,
+      value: (n) => epf.values.get(n),
+    };
+  }
+
+  /** Points a failure back at the writes and platform facts that caused it. */
+  related(epf: EpfState, controller: Controller, f: Failure): RelatedLocation[] {
+    const out: RelatedLocation[] = [];
+    for (const c of f.causes) {
+      if ('attr' in c) {
+        const w = epf.writes.get(c.attr);
+        if (w) out.push({ range: w.range, message: `${c.attr} is set here` });
+        else if (epf.values.has(c.attr)) out.push({ range: epf.created.range, message: `${c.attr} is never written and keeps its default ${String(epf.values.get(c.attr))}` });
+      } else {
+        const k = controller.keys.get(c.platformKey);
+        out.push(k ? { range: k.range, message: `${c.platformKey} is set here` }
+          : { range: controller.header.range, message: `${c.platformKey} comes from the ${controller.profile.compatible} profile` });
+      }
+    }
+    if (out.length === 0) out.push({ range: epf.created.range, message: `${devName(epf)} was created here` });
+    return out;
+  }
+
+  /** pci_epc_add_epf + pci_epf_bind (+ pending epc_init) for `ln -s` (kernel-background A.4). */
+  bindLink(stmt: Link, path: string, epf: EpfState, epc: EpcState, iface: Interface, linkName: string, dir: string): void {
+    const pfx = `pci_epc ${epc.name}`;
+    if (epf.pf) return this.failOp(stmt, 'link', path, 'EINVAL', 'link-failed', `${devName(epf)} is a virtual function of ${epf.pf.path}; only physical functions link to a controller`, { ref: 'kernel-background A.4', related: [{ range: epf.pf.origin.range, message: 'made a virtual function here' }] });
+    const existing = epf.links[iface];
+    if (existing) {
+      return this.failOp(stmt, 'link', path, 'EBUSY', 'link-failed', `the ${iface} interface of ${devName(epf)} is already linked to ${existing.epc}`,
+        { ref: 'kernel-background A.4', related: [{ range: existing.origin.range, message: 'linked here' }] });
+    }
+    let funcNo = 0;
+    while (epc.functionNumMap & (1 << funcNo)) funcNo++;
+    const max = epc.controller.profile.maxFunctions;
+    if (funcNo > max - 1) {
+      const others = [...this.state.functions.values()].filter((f) => f.links.primary?.epc === epc.name || f.links.secondary?.epc === epc.name);
+      return this.failOp(stmt, 'link', path, 'EINVAL', 'max-functions',
+        `${epc.name} supports ${max} function(s) (max-functions) and function number ${funcNo} would be needed`,
+        {
+          ref: 'kernel-background A.4; seed-series 7 E13',
+          related: [
+            ...others.map((f) => ({ range: (f.links.primary ?? f.links.secondary)!.origin.range, message: `${devName(f)} took function ${f.funcNo.primary ?? f.funcNo.secondary}` })),
+            { range: (epc.controller.keys.get('max-functions') ?? epc.controller.header).range, message: `max-functions = ${max}` },
+          ],
+        },
+        [`${pfx}: Exceeding max supported Function Number`]);
+    }
+    epc.functionNumMap |= 1 << funcNo;
+    epf.links[iface] = { epc: epc.name, linkName, dir, origin: origin(stmt) };
+    epf.funcNo[iface] = funcNo;
+    const undoAdd = () => {
+      epc.functionNumMap &= ~(1 << funcNo);
+      delete epf.links[iface];
+      delete epf.funcNo[iface];
+    };
+    // VFs are bound with their PF; DWC has no max_vfs (kernel-background A.4).
+    for (const vfPath of epf.vfs.values()) {
+      const vf = this.state.functions.get(vfPath)!;
+      const maxVfs = epc.controller.profile.maxVfs;
+      const vno = vf.pf!.vfuncNo;
+      if (!maxVfs) {
+        undoAdd();
+        return this.failOp(stmt, 'link', path, 'EINVAL', 'bind-failed', `${epc.name} has no virtual-function support (DWC endpoints do not populate max_vfs)`,
+          { ref: 'kernel-background A.4', related: [{ range: vf.pf!.origin.range, message: `${devName(vf)} linked as VF ${vno} here` }] },
+          [`${pfx}: No support for virt function`]);
+      }
+      if (vno > (maxVfs[funcNo] ?? 0)) {
+        undoAdd();
+        return this.failOp(stmt, 'link', path, 'EINVAL', 'bind-failed', `PF${funcNo} supports ${maxVfs[funcNo] ?? 0} virtual functions, VF ${vno} exceeds it`,
+          { ref: 'kernel-background A.4', related: [{ range: vf.pf!.origin.range, message: `${devName(vf)} linked here` }] },
+          [`${pfx}: PF${funcNo}: Exceeds max vfunc number`]);
+      }
+    }
+    const model = driverModel(epf.driver);
+    const env = this.env(epf, epc, iface, funcNo, 0);
+    const failure = model?.bind(env);
+    if (failure) {
+      undoAdd();
+      return this.failOp(stmt, 'link', path, failure.errno, 'bind-failed', `bind of ${devName(epf)} failed: ${failure.message}`,
+        { ref: failure.ref, related: this.related(epf, epc.controller, failure) }, failure.log);
+    }
+    const ready = epf.driver !== 'pci_epf_ntb' || (epf.links.primary && epf.links.secondary);
+    epf.bound = !!ready;
+    if (dir.startsWith('controllers/')) epc.links.set(linkName, epf.path);
+    this.record(stmt, 'link', path, 'ok');
+    if (epc.started) {
+      this.warn(stmt.range, 'link-after-start', `${epc.name} was started before this link: the host may already have enumerated the endpoint without this function`,
+        { ref: 'kernel-background A.3', related: epc.startOrigin ? [{ range: epc.startOrigin.range, message: 'started here' }] : undefined });
+    }
+    if (epf.bound && epc.initComplete) this.epcInit(stmt, epf, epc, iface, funcNo, 'when the link bound it');
+  }
+
+  /** epc_init event: its failure does not fail the `ln -s`, it is only logged (A.4, seed-series 6.4). */
+  epcInit(stmt: { range: Range }, epf: EpfState, epc: EpcState, iface: Interface, funcNo: number, when: string): void {
+    const model = driverModel(epf.driver);
+    const failure = model?.epcInit(this.env(epf, epc, iface, funcNo, 0));
+    if (failure) {
+      this.error(stmt.range, 'epc-init-failed',
+        `${describeErrno(failure.errno)}: ${devName(epf)} is bound but its epc_init (${when}) failed: ${failure.message}; ln -s itself succeeds and the function stays unusable`,
+        { errno: failure.errno, log: failure.log, ref: failure.ref, related: this.related(epf, epc.controller, failure) });
+      const last = this.ops[this.ops.length - 1];
+      if (last && last.range === stmt.range) last.log.push(...failure.log);
+      return;
+    }
+    epf.initialised = true;
+  }
+
+  /** Controllers whose core is initialised on PERST# deassert run epc_init once the host brings the link up. */
+  perstInit(): void {
+    for (const epc of this.state.controllers.values()) {
+      if (epc.initComplete || !epc.started) continue;
+      epc.initComplete = true;
+      for (const epf of this.state.functions.values()) {
+        for (const iface of ['primary', 'secondary'] as const) {
+          const l = epf.links[iface];
+          if (l?.epc === epc.name && epf.bound) this.epcInit(l.origin, epf, epc, iface, epf.funcNo[iface] ?? 0, 'at PERST# deassert, after start');
+        }
+      }
+    }
+  }
+
+  vfLink(stmt: Link, path: string, pf: EpfState, vf: EpfState, linkName: string): void {
+    // pci_epf_add_vepf (kernel-background A.4).
+    if (pf.links.primary || pf.links.secondary || vf.links.primary || vf.links.secondary || vf.pf) {
+      return this.failOp(stmt, 'link', path, 'EBUSY', 'link-failed',
+        vf.pf ? `${devName(vf)} is already a virtual function of ${vf.pf.path}` : 'virtual functions must be linked before either function is linked to a controller',
+        { ref: 'kernel-background A.4' });
+    }
+    let vfuncNo = 1;
+    const used = new Set([...pf.vfs.values()].map((p) => this.state.functions.get(p)!.pf!.vfuncNo));
+    while (used.has(vfuncNo)) vfuncNo++;
+    if (vfuncNo >= 64) return this.failOp(stmt, 'link', path, 'EINVAL', 'link-failed', 'no free virtual function number');
+    pf.vfs.set(linkName, vf.path);
+    vf.pf = { path: pf.path, vfuncNo, linkName, origin: origin(stmt) };
+    this.record(stmt, 'link', path, 'ok');
+  }
+
+  // ---- teardown -----------------------------------------------------------------------
+
+  unbind(epf: EpfState, iface: Interface): void {
+    const l = epf.links[iface];
+    if (!l) return;
+    const epc = this.state.controllers.get(l.epc)!;
+    const funcNo = epf.funcNo[iface] ?? 0;
+    if (epf.bound) driverModel(epf.driver)?.unbind(this.env(epf, epc, iface, funcNo, 0));
+    epc.functionNumMap &= ~(1 << funcNo);
+    delete epf.links[iface];
+    delete epf.funcNo[iface];
+    epf.bound = false;
+    epf.initialised = false;
+  }
+
+  unlink(dir: string, stmt: Unlink): void {
+    const full = resolvePath(stmt.name.text, dir);
+    if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
+    const path = full.path;
+    const d = this.lookup(dirname(path));
+    const name = basename(path);
+    let epf: EpfState | undefined;
+    let iface: Interface = 'primary';
+    let epc: EpcState | undefined;
+    if (d?.kind === 'controller' && d.epc.links.has(name)) {
+      epf = this.state.functions.get(d.epc.links.get(name)!);
+      epc = d.epc;
+      d.epc.links.delete(name);
+    } else if (d?.kind === 'iface' && d.epf.links[d.iface]?.linkName === name) {
+      epf = d.epf;
+      iface = d.iface;
+      epc = this.state.controllers.get(d.epf.links[d.iface]!.epc);
+    } else if (d?.kind === 'function' && d.epf.vfs.has(name)) {
+      const vf = this.state.functions.get(d.epf.vfs.get(name)!)!;
+      d.epf.vfs.delete(name);
+      delete vf.pf;
+      this.record(stmt, 'unlink', path, 'ok');
+      return;
+    } else {
+      return this.failOp(stmt, 'unlink', path, 'ENOENT', 'no-such-link', `there is no link ${path}`);
+    }
+    const log: string[] = [];
+    if (epc?.started) {
+      // pci_epc_epf_unlink WARNs when the controller is started (kernel-background A.3).
+      log.push('WARNING: drivers/pci/endpoint/pci-ep-cfs.c: pci_epc_epf_unlink: unlinking a function while the controller is started');
+      this.warn(stmt.range, 'unlink-while-started', `${epc.name} is started: the kernel WARNs and pulls the function from under a live link; write start = 0 first`,
+        { ref: 'kernel-background A.3', log, related: epc.startOrigin ? [{ range: epc.startOrigin.range, message: 'started here' }] : undefined });
+    }
+    if (epf) this.unbind(epf, iface);
+    this.record(stmt, 'unlink', path, 'ok', log);
+  }
+
+  rmdir(dir: string, stmt: Rmdir): void {
+    const full = stmt.target ? resolvePath(stmt.target.text, dir) : { ok: true as const, path: dir, absolute: false };
+    if (!full.ok) return this.error(stmt.target!.range, 'bad-path', full.message);
+    const path = full.path;
+    const d = this.lookup(path);
+    if (!d) return this.failOp(stmt, 'rmdir', path, 'ENOENT', 'no-such-directory', this.explainMissing(path));
+    if (d.kind !== 'function') {
+      // Default groups (controllers/, functions/<driver>/, primary/, the driver group) cannot be removed.
+      return this.failOp(stmt, 'rmdir', path, 'EPERM', 'rmdir-failed', `${path || 'pci_ep/'} is created by the kernel and cannot be removed`);
+    }
+    const epf = d.epf;
+    const inside = (['primary', 'secondary'] as const).filter((i) => epf.links[i]?.dir.endsWith(`/${i}`));
+    if (inside.length || epf.vfs.size) {
+      return this.failOp(stmt, 'rmdir', path, 'ENOTEMPTY', 'rmdir-failed', `${path} still holds links (${[...inside.map((i) => `${i}/${epf.links[i]!.linkName}`), ...epf.vfs.keys()].join(', ')}): unlink them first`);
+    }
+    const from = (['primary', 'secondary'] as const).map((i) => epf.links[i]).find((l) => l !== undefined);
+    if (from || epf.pf) {
+      // configfs holds a reference per symlink to the item; the sheets do not give the errno,
+      // EBUSY is the emulator's choice (docs/language.md, "unsure").
+      const where = from ? `${from.dir}/${from.linkName}` : `${epf.pf!.path}/${epf.pf!.linkName}`;
+      return this.failOp(stmt, 'rmdir', path, 'EBUSY', 'rmdir-failed', `${path} is still the target of ${where}: unlink it first (errno chosen by the emulator)`);
+    }
+    this.state.functions.delete(path);
+    this.state.usedIndices.delete(epf.index);
+    this.record(stmt, 'rmdir', path, 'ok');
+  }
+}
+
+export function replay(doc: Document, platform: PlatformModel): ReplayResult {
+  const r = new Replayer(platform);
+  r.run(doc);
+  return { ops: r.ops, diagnostics: r.diagnostics, state: r.state, dirOf: r.dirOf };
+}

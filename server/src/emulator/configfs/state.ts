@@ -1,0 +1,69 @@
+/**
+ * The configfs tree as the kernel holds it while a `.pciep` file is replayed: endpoint functions
+ * (struct pci_epf) under functions/, controllers (struct pci_epc) under controllers/, and the
+ * symlinks between them (kernel-background A.1, A.4).
+ */
+import type { Range } from '../../language/ast';
+import type { Controller } from '../../language/platform';
+
+/** Where a value came from in the file, so a later failure can point back at it. */
+export interface Origin {
+  range: Range;
+  line: number;
+}
+
+export type Interface = 'primary' | 'secondary';
+
+export interface EpfState {
+  /** pci_ep-relative directory, e.g. `functions/pci_epf_dma/dma0`. */
+  path: string;
+  driver: string;
+  /** Directory name chosen by the user (free-form). */
+  name: string;
+  /** Global IDR index: the device is `<driver>.<index>` (kernel-background A.1). */
+  index: number;
+  created: Origin;
+  /** Standard and driver-group attribute values as the kernel stores them. */
+  values: Map<string, bigint | boolean>;
+  /** Where each attribute was last written successfully. */
+  writes: Map<string, Origin>;
+  /** The EPC each interface is linked to, with the link statement. */
+  links: Partial<Record<Interface, { epc: string; linkName: string; dir: string; origin: Origin }>>;
+  /** Function number assigned by pci_epc_add_epf per interface. */
+  funcNo: Partial<Record<Interface, number>>;
+  /** Virtual functions linked under this physical function (link name → VF path). */
+  vfs: Map<string, string>;
+  /** Set on a VF: its physical function and virtual function number (≥ 1). */
+  pf?: { path: string; vfuncNo: number; linkName: string; origin: Origin };
+  /** Whether the driver's bind succeeded (pci_epf_bind returned 0 with every interface present). */
+  bound: boolean;
+  /** Whether the driver's epc_init ran and succeeded. */
+  initialised: boolean;
+}
+
+export function devName(epf: EpfState): string {
+  return `${epf.driver}.${epf.index}`;
+}
+
+export interface EpcState {
+  name: string;
+  controller: Controller;
+  /** Cached value of the `start` attribute (kernel-background A.3). */
+  started: boolean;
+  startOrigin?: Origin;
+  /** Bit i set when function number i is taken (epc->function_num_map). */
+  functionNumMap: number;
+  /** Symlinks in controllers/<name>/ (link name → function path). */
+  links: Map<string, string>;
+  /** Whether the EPC's registers are initialised (epc->init_complete). */
+  initComplete: boolean;
+  /** DMA channels delegated to the host: `dir:hwCh` → owning function device name. */
+  delegated: Map<string, string>;
+}
+
+export interface ConfigfsState {
+  functions: Map<string, EpfState>;
+  controllers: Map<string, EpcState>;
+  /** Indices in use by the global EPF IDR. */
+  usedIndices: Set<number>;
+}

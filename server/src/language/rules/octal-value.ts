@@ -1,0 +1,31 @@
+/**
+ * base-0 parsing reads a leading 0 as octal: `010` is stored as 8 (kernel-background A.2, F.2).
+ * The write succeeds, so this is a warning with the decimal and hex spellings as fixes.
+ */
+import type { Diagnostic } from '../diagnostics';
+import type { Rule } from './types';
+
+const OCTAL = /^\+?0[0-7]+$/;
+
+export const octalValue: Rule = {
+  id: 'octal-value',
+  run(ctx) {
+    const out: Diagnostic[] = [];
+    for (const op of ctx.replay.ops) {
+      if (op.op !== 'write' || op.result !== 'ok') continue;
+      const stmt = ctx.byLine.get(op.line);
+      if (!stmt || stmt.kind !== 'assign') continue;
+      const text = stmt.value.text;
+      if (!OCTAL.test(text)) continue;
+      const value = parseInt(text.replace('+', ''), 8);
+      if (value === parseInt(text.replace('+', ''), 10)) continue;
+      out.push({
+        range: stmt.value.range, severity: 'warning', code: 'octal-value',
+        message: `'${text}' is octal to the kernel (base 0): it is stored as ${value} (0x${value.toString(16)}), not ${text.replace(/^\+?0+/, '') || '0'}`,
+        ref: 'kernel-background A.2',
+        fix: { title: `Write ${value} (what the kernel stores)`, range: stmt.value.range, newText: String(value) },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * The validation pipeline: parse → platform facts → configfs replay (the kernel's result per
+ * operation) → rules. Every stage is total: bad input yields diagnostics, never an exception.
+ */
+import type { Document } from './ast';
+import type { Diagnostic } from './diagnostics';
+import { parse } from './parser';
+import type { PlatformModel } from './platform';
+import { resolvePlatforms } from './platform';
+import { RULES } from './rules';
+import type { ReplayResult } from '../emulator/configfs/replay';
+import { replay } from '../emulator/configfs/replay';
+
+export interface Analysis {
+  doc: Document;
+  platform: PlatformModel;
+  replay: ReplayResult;
+  diagnostics: Diagnostic[];
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+export function analyzeDocument(doc: Document): Analysis {
+  const platform = resolvePlatforms(doc);
+  const result = replay(doc, platform);
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ range: e.range, severity: 'error' as const, code: e.code, message: e.message }));
+  diagnostics.push(...platform.diagnostics, ...result.diagnostics);
+  const byLine = new Map(doc.statements.map((s) => [s.line, s]));
+  const ctx = { doc, platform, replay: result, byLine };
+  for (const rule of RULES) diagnostics.push(...rule.run(ctx));
+  diagnostics.sort(byPosition);
+  return { doc, platform, replay: result, diagnostics };
+}
+
+export function analyze(text: string): Analysis {
+  return analyzeDocument(parse(text));
+}
