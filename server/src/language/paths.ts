@@ -12,7 +12,26 @@ export type PathResult = { ok: true; path: string; absolute: boolean } | { ok: f
  * resolves `.` and `..` (relative to `base` when the path is relative), folds `//` and drops a
  * trailing `/`. `base` is a pci_ep-relative directory ('' = root).
  */
+/** True for paths with nothing to normalise: no `.`/`..` segment, no `//`, no leading or trailing `/`, no blank. */
+function isPlain(raw: string): boolean {
+  const n = raw.length;
+  if (n === 0 || raw.charCodeAt(0) === 47 || raw.charCodeAt(n - 1) === 47) return false;
+  let segStart = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? raw.charCodeAt(i) : 47;
+    if (c === 32 || c === 9) return false;
+    if (c !== 47) continue;
+    const len = i - segStart;
+    if (len === 0) return false;
+    if (raw.charCodeAt(segStart) === 46 && (len === 1 || (len === 2 && raw.charCodeAt(segStart + 1) === 46))) return false;
+    segStart = i + 1;
+  }
+  return true;
+}
+
 export function resolvePath(raw: string, base = ''): PathResult {
+  // Fast path for the common case (every statement resolves a path; keep it cheap).
+  if (isPlain(raw)) return { ok: true, path: base === '' ? raw : `${base}/${raw}`, absolute: false };
   let text = raw.trim();
   let absolute = false;
   if (text.startsWith('/')) {

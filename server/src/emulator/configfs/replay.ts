@@ -37,8 +37,8 @@ export interface ReplayResult {
   ops: OpRecord[];
   diagnostics: Diagnostic[];
   state: ConfigfsState;
-  /** The directory each body statement ran in (pci_ep-relative), for hovers and completion. */
-  dirOf: Map<Statement, string>;
+  /** The configfs directory (pci_ep-relative) each body statement ran in, by 0-based line. */
+  dirAt: (line: number) => string | undefined;
 }
 
 type Dir =
@@ -55,14 +55,31 @@ function isHostPath(path: string): boolean {
   return path === HOST_PREFIX || path.startsWith(HOST_PREFIX + '/');
 }
 
+/** A statement is its own origin (it has a range and a line); no copy needed. */
 function origin(stmt: { range: Range; line: number }): Origin {
-  return { range: stmt.range, line: stmt.line };
+  return stmt;
+}
+
+const DEFAULTS = new Map<string, ReadonlyMap<string, bigint | boolean>>();
+
+/** Attribute values of a new function: standard defaults, the driver's probe header, its group defaults. */
+function defaultValues(driver: string): ReadonlyMap<string, bigint | boolean> {
+  let m = DEFAULTS.get(driver);
+  if (!m) {
+    const spec = findDriver(driver)!;
+    const values = new Map<string, bigint | boolean>();
+    for (const a of STANDARD_ATTRIBUTES) values.set(a.name, BigInt(spec.headerDefaults[a.name] ?? Number(a.defaultValue ?? 0)));
+    for (const a of spec.groupAttributes) if (a.defaultValue !== undefined) values.set(a.name, BigInt(a.defaultValue));
+    DEFAULTS.set(driver, values);
+    m = values;
+  }
+  return m;
 }
 
 class Replayer {
   readonly ops: OpRecord[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  readonly dirOf = new Map<Statement, string>();
+  readonly dirByLine: (string | undefined)[] = [];
   readonly state: ConfigfsState = { functions: new Map(), controllers: new Map(), usedIndices: new Set() };
 
   constructor(platform: PlatformModel) {
@@ -77,7 +94,23 @@ class Replayer {
 
   // ---- directory lookup -------------------------------------------------------------------
 
+  /**
+   * Directories found so far. Only hits are kept: mkdir can only turn a miss into a hit, so the
+   * cache needs clearing on rmdir alone.
+   */
+  private readonly dirCache = new Map<string, Dir>();
+  /** Lowest index the global EPF IDR may hand out next (indices below it are all taken). */
+  private lowestFreeIndex = 0;
+
   lookup(path: string): Dir | undefined {
+    const hit = this.dirCache.get(path);
+    if (hit) return hit;
+    const d = this.lookupUncached(path);
+    if (d) this.dirCache.set(path, d);
+    return d;
+  }
+
+  lookupUncached(path: string): Dir | undefined {
     if (path === '') return { kind: 'root' };
     const parts = path.split('/');
     if (parts[0] === 'functions') {
@@ -161,7 +194,7 @@ class Replayer {
       }
       if (dir === null) continue;
       for (const stmt of section.body) {
-        this.dirOf.set(stmt, dir);
+        this.dirByLine[stmt.line] = dir;
         if (stmt.kind === 'assign') this.write(dir, stmt);
         else if (stmt.kind === 'link') this.link(dir, stmt);
         else if (stmt.kind === 'unlink') this.unlink(dir, stmt);
@@ -197,13 +230,12 @@ class Replayer {
 
   mkdir(path: string, header: Statement & { kind: 'section' }): void {
     const [, driver, name] = path.split('/');
-    const spec = findDriver(driver)!;
-    let index = 0;
+    const values = new Map(defaultValues(driver));
+    // ida_alloc hands out the lowest free index (kernel-background A.1).
+    let index = this.lowestFreeIndex;
     while (this.state.usedIndices.has(index)) index++;
     this.state.usedIndices.add(index);
-    const values = new Map<string, bigint | boolean>();
-    for (const a of STANDARD_ATTRIBUTES) values.set(a.name, BigInt(spec.headerDefaults[a.name] ?? Number(a.defaultValue ?? 0)));
-    for (const a of spec.groupAttributes) if (a.defaultValue !== undefined) values.set(a.name, BigInt(a.defaultValue));
+    this.lowestFreeIndex = index + 1;
     this.state.functions.set(path, {
       path, driver, name, index, created: origin(header), values, writes: new Map(), links: {}, funcNo: {},
       vfs: new Map(), bound: false, initialised: false,
@@ -226,7 +258,9 @@ class Replayer {
     const name = basename(path);
     const d = this.lookup(parent);
     if (!d) return this.failOp(stmt, 'write', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent), { ref: 'kernel-background A.1' });
-    if (this.lookup(path)) return this.failOp(stmt, 'write', path, 'EISDIR', 'write-to-directory', `${name} is a directory, not an attribute`);
+    const isDir = (d.kind === 'function' && (name === 'primary' || name === 'secondary' || name === devName(d.epf)))
+      || d.kind === 'root' || d.kind === 'functions' || d.kind === 'controllers' || d.kind === 'driver';
+    if (isDir && this.lookup(path)) return this.failOp(stmt, 'write', path, 'EISDIR', 'write-to-directory', `${name} is a directory, not an attribute`);
     const spec = this.attributeFor(d, name);
     if (!spec) return this.unknownAttribute(stmt, d, path, name);
     const epf = d.kind === 'function' || d.kind === 'group' ? d.epf : undefined;
@@ -563,6 +597,8 @@ class Replayer {
     }
     this.state.functions.delete(path);
     this.state.usedIndices.delete(epf.index);
+    this.lowestFreeIndex = Math.min(this.lowestFreeIndex, epf.index);
+    this.dirCache.clear();
     this.record(stmt, 'rmdir', path, 'ok');
   }
 }
@@ -570,5 +606,5 @@ class Replayer {
 export function replay(doc: Document, platform: PlatformModel): ReplayResult {
   const r = new Replayer(platform);
   r.run(doc);
-  return { ops: r.ops, diagnostics: r.diagnostics, state: r.state, dirOf: r.dirOf };
+  return { ops: r.ops, diagnostics: r.diagnostics, state: r.state, dirAt: (line) => r.dirByLine[line] };
 }

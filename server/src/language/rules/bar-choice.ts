@@ -22,7 +22,7 @@ export const barChoice: Rule = {
     }
     for (const stmt of ctx.doc.statements) {
       if (stmt.kind !== 'link' || !stmt.normTarget) continue;
-      const dir = ctx.replay.dirOf.get(stmt);
+      const dir = ctx.replay.dirAt(stmt.line);
       if (dir === undefined) continue;
       if (dir.startsWith('controllers/') && stmt.normTarget.startsWith('functions/')) linkedTo.set(stmt.normTarget, dir.split('/')[1]);
       if (dir.startsWith('functions/') && stmt.normTarget.startsWith('controllers/')) linkedTo.set(dir.split('/').slice(0, 3).join('/'), stmt.normTarget.split('/')[1]);

@@ -1,0 +1,29 @@
+/** `pciep check FILE... [--format json]` (CONTRACTS.md). */
+import { analyze } from '../language/validate';
+import type { Io } from './io';
+import { decodeText, EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE } from './io';
+import type { JsonDiagnostic } from './output';
+import { formatLine, toJson } from './output';
+
+export function runCheck(files: string[], json: boolean, io: Io): number {
+  let exit = EXIT_OK;
+  const all: JsonDiagnostic[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = decodeText(io.readFile(file));
+    } catch (e) {
+      io.err(`pciep: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      exit = EXIT_UNREADABLE;
+      continue;
+    }
+    const { diagnostics } = analyze(text);
+    for (const d of diagnostics) {
+      if (json) all.push(toJson(d, file));
+      else io.out(formatLine(file, d));
+      if (d.severity === 'error' && exit === EXIT_OK) exit = EXIT_ERRORS;
+    }
+  }
+  if (json) io.out(JSON.stringify(all, null, 2));
+  return exit;
+}
