@@ -9,6 +9,7 @@ import { runCheck } from './check';
 import { runProfiles } from './profiles';
 import { runScript } from './script';
 import { runImport } from './import';
+import { parseDecodeArgs, runDecode } from './decode';
 
 const USAGE = `usage: pciep <command> [options]
 
@@ -16,6 +17,8 @@ const USAGE = `usage: pciep <command> [options]
   script FILE                     print the equivalent configfs shell script
   import SCRIPT                   convert a configfs shell script into .pciep
   profiles [--json]               list the built-in platform profiles
+  decode FILE.bin [--offset N] [--json]
+                                  decode a PEDM metadata blob from a BAR dump
 `;
 
 export const nodeIo: Io = {
@@ -48,6 +51,14 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     case 'import':
       if (args.length !== 1) break;
       return runImport(args[0], io);
+    case 'decode': {
+      const d = parseDecodeArgs(rest);
+      if ('error' in d) {
+        io.err(`pciep: ${d.error}`);
+        break;
+      }
+      return runDecode(d.file, d.offset, d.json, io);
+    }
     case 'profiles':
       return runProfiles(flags.has('--json') || format === 'json', io);
     case '--help':
