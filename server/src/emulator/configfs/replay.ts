@@ -18,7 +18,8 @@ import { describeErrno } from '../errno';
 import { driverModel } from '../epf';
 import type { BindEnv, Failure } from '../epf/types';
 import type { ConfigfsState, EpcState, EpfState, Interface, Origin } from './state';
-import { devName } from './state';
+import { devName, EP_DRAM_BASE } from './state';
+import { newDwcBarState } from '../epc/set-bar';
 import { storeAttribute } from './store';
 
 export type OpKind = 'mkdir' | 'write' | 'link' | 'unlink' | 'rmdir';
@@ -87,7 +88,7 @@ class Replayer {
       this.state.controllers.set(c.name, {
         name: c.name, controller: c, started: false, functionNumMap: 0, links: new Map(),
         // Controllers initialised at probe are ready before any link (kernel-background E.1).
-        initComplete: c.profile.initAt === 'probe', delegated: new Map(),
+        initComplete: c.profile.initAt === 'probe', delegated: new Map(), dwc: newDwcBarState(), dramNext: EP_DRAM_BASE,
       });
     }
   }
@@ -325,7 +326,7 @@ class Replayer {
       this.record(stmt, 'write', path, 'ok', log);
       if (epc.links.size === 0 && !this.anyLinked(epc)) {
         this.warn(stmt.range, 'start-before-link',
-          'start = 1 with no function linked: the link comes up but the host finds nothing useful; write start after every ln -s',
+          `start = 1 while no function is bound to ${epc.name}: the link comes up but the host finds nothing useful; start after the links succeed`,
           { ref: 'kernel-background A.3' });
       }
     } else {
