@@ -704,6 +704,18 @@ export const DIAGNOSTIC_CODES: readonly CodeGroup[] = [
       { code: 'missing-host-key', severity: 'error', errno: '—', meaning: 'A required key (`direction`, `size` of a transfer; `kind` of a fault) is missing.' },
     ],
   },
+  {
+    title: 'Emulation (pciep emulate, language server)',
+    intro: 'Only the full run can tell these: the host probe and handshake, and the transfers.',
+    codes: [
+      { code: 'host-probe-failed', severity: 'error', errno: 'varies', meaning: 'dw-edma-pcie rejected the endpoint: no metadata (ENODEV), a field the host parser refuses (EINVAL, EOPNOTSUPP), READY never set within 2 s (ETIMEDOUT), no interrupt vectors.' },
+      { code: 'transfer-aborted', severity: 'error', errno: '—', meaning: 'The DMA channel raised ABORT (bad descriptor or buffer address, zero size, a looping list, link down).' },
+      { code: 'transfer-timeout', severity: 'error', errno: '—', meaning: 'No completion interrupt: the engine stopped waiting for descriptors or never ran.' },
+      { code: 'transfer-mismatch', severity: 'error', errno: '—', meaning: 'The transfer completed but the destination does not hold the source bytes.' },
+      { code: 'transfer-not-run', severity: 'warning', errno: '—', meaning: 'The transfer names a channel the endpoint does not expose, or the host driver is not bound.' },
+      { code: 'window-exposes-more', severity: 'info', errno: '—', meaning: 'An aligned DMA window subrange exposes more endpoint memory than the resource it carries (seed-series 7 E21, E24).' },
+    ],
+  },
 ];
 
 function diagnosticsSection(): string {

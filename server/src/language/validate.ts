@@ -8,7 +8,7 @@ import { parse } from './parser';
 import type { PlatformModel } from './platform';
 import { resolvePlatforms } from './platform';
 import { RULES } from './rules';
-import type { ReplayResult } from '../emulator/configfs/replay';
+import type { ReplayHooks, ReplayResult } from '../emulator/configfs/replay';
 import { replay } from '../emulator/configfs/replay';
 
 export interface Analysis {
@@ -22,9 +22,10 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-export function analyzeDocument(doc: Document): Analysis {
+/** `hooks` let the emulator run the link and the host between configfs operations. */
+export function analyzeDocument(doc: Document, hooks?: (platform: PlatformModel) => ReplayHooks): Analysis {
   const platform = resolvePlatforms(doc);
-  const result = replay(doc, platform);
+  const result = replay(doc, platform, hooks?.(platform));
   const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ range: e.range, severity: 'error' as const, code: e.code, message: e.message }));
   diagnostics.push(...platform.diagnostics, ...result.diagnostics);
   const byLine = new Map(doc.statements.map((s) => [s.line, s]));

@@ -34,6 +34,22 @@ export interface OpRecord {
   log: string[];
 }
 
+/**
+ * What the rest of the system does between configfs operations. The validator replays without
+ * hooks; the emulator brings the link up and runs the host at `start = 1`, and quiesces delegated
+ * channels before an unbind.
+ */
+export interface ReplayHooks {
+  /** Called once with the live configfs state before the first statement runs. */
+  attach?(state: ConfigfsState): void;
+  /** After `start = 1` succeeded (and any PERST#-driven epc_init ran). */
+  afterStart?(epc: EpcState, stmt: Assignment): void;
+  /** After `start = 0`. */
+  afterStop?(epc: EpcState, stmt: Assignment): void;
+  /** Before a bound function is unbound (unlink), while its state is intact. */
+  beforeUnbind?(epf: EpfState, epc: EpcState, iface: Interface, stmt: Unlink): void;
+}
+
 export interface ReplayResult {
   ops: OpRecord[];
   diagnostics: Diagnostic[];
@@ -83,7 +99,8 @@ class Replayer {
   readonly dirByLine: (string | undefined)[] = [];
   readonly state: ConfigfsState = { functions: new Map(), controllers: new Map(), usedIndices: new Set() };
 
-  constructor(platform: PlatformModel) {
+  constructor(platform: PlatformModel, private readonly hooks: ReplayHooks = {}) {
+    hooks.attach?.(this.state);
     for (const c of platform.controllers.values()) {
       this.state.controllers.set(c.name, {
         name: c.name, controller: c, started: false, functionNumMap: 0, links: new Map(),
@@ -202,7 +219,6 @@ class Replayer {
         else this.rmdir(dir, stmt);
       }
     }
-    this.perstInit();
   }
 
   /** Enters a section; returns the configfs directory, or null when the section is not configfs or failed. */
@@ -329,9 +345,12 @@ class Replayer {
           `start = 1 while no function is bound to ${epc.name}: the link comes up but the host finds nothing useful; start after the links succeed`,
           { ref: 'kernel-background A.3' });
       }
+      this.perstInit(epc);
+      this.hooks.afterStart?.(epc, stmt);
     } else {
       epc.started = false;
       this.record(stmt, 'write', path, 'ok', log);
+      this.hooks.afterStop?.(epc, stmt);
     }
   }
 
@@ -492,16 +511,17 @@ class Replayer {
     epf.initialised = true;
   }
 
-  /** Controllers whose core is initialised on PERST# deassert run epc_init once the host brings the link up. */
-  perstInit(): void {
-    for (const epc of this.state.controllers.values()) {
-      if (epc.initComplete || !epc.started) continue;
-      epc.initComplete = true;
-      for (const epf of this.state.functions.values()) {
-        for (const iface of ['primary', 'secondary'] as const) {
-          const l = epf.links[iface];
-          if (l?.epc === epc.name && epf.bound) this.epcInit(l.origin, epf, epc, iface, epf.funcNo[iface] ?? 0, 'at PERST# deassert, after start');
-        }
+  /**
+   * Controllers whose core is initialised on PERST# deassert (Qualcomm, Tegra) run epc_init for
+   * their bound functions once started: the host powers the link and releases PERST# (E.1).
+   */
+  perstInit(epc: EpcState): void {
+    if (epc.initComplete) return;
+    epc.initComplete = true;
+    for (const epf of this.state.functions.values()) {
+      for (const iface of ['primary', 'secondary'] as const) {
+        const l = epf.links[iface];
+        if (l?.epc === epc.name && epf.bound) this.epcInit(l.origin, epf, epc, iface, epf.funcNo[iface] ?? 0, 'at PERST# deassert, after start');
       }
     }
   }
@@ -570,6 +590,7 @@ class Replayer {
       this.warn(stmt.range, 'unlink-while-started', `${epc.name} is started: the kernel WARNs and pulls the function from under a live link; write start = 0 first`,
         { ref: 'kernel-background A.3', log, related: epc.startOrigin ? [{ range: epc.startOrigin.range, message: 'started here' }] : undefined });
     }
+    if (epf && epc && epf.bound) this.hooks.beforeUnbind?.(epf, epc, iface, stmt);
     if (epf) this.unbind(epf, iface);
     this.record(stmt, 'unlink', path, 'ok', log);
   }
@@ -604,8 +625,8 @@ class Replayer {
   }
 }
 
-export function replay(doc: Document, platform: PlatformModel): ReplayResult {
-  const r = new Replayer(platform);
+export function replay(doc: Document, platform: PlatformModel, hooks?: ReplayHooks): ReplayResult {
+  const r = new Replayer(platform, hooks);
   r.run(doc);
   return { ops: r.ops, diagnostics: r.diagnostics, state: r.state, dirAt: (line) => r.dirByLine[line] };
 }

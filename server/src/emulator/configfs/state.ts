@@ -5,6 +5,7 @@
  */
 import type { Range } from '../../language/ast';
 import type { Controller } from '../../language/platform';
+import type { DwcBarState } from '../epc/set-bar';
 
 /** Where a value came from in the file, so a later failure can point back at it. */
 export interface Origin {
@@ -59,6 +60,26 @@ export interface EpcState {
   initComplete: boolean;
   /** DMA channels delegated to the host: `dir:hwCh` → owning function device name. */
   delegated: Map<string, string>;
+  /** BARs programmed through pci_epc_set_bar and the inbound iATU windows they use. */
+  dwc: DwcBarState;
+  /** Next free address of the EP's coherent DMA memory (deterministic bump allocator). */
+  dramNext: bigint;
+}
+
+/**
+ * Where the emulated endpoint's dma_alloc_coherent hands out BAR backing memory. The kernel's
+ * addresses are arbitrary; the emulator uses one deterministic pool above the LL pool.
+ */
+export const EP_DRAM_BASE = 0x4_2000_0000n;
+
+/** dma_alloc_coherent: buddy allocations are naturally aligned to their power-of-two order (≥ 4 KiB). */
+export function epcAlloc(epc: EpcState, size: number): bigint {
+  let order = 4096;
+  while (order < size) order *= 2;
+  const a = BigInt(order);
+  const addr = (epc.dramNext + a - 1n) / a * a;
+  epc.dramNext = addr + BigInt(size);
+  return addr;
 }
 
 export interface ConfigfsState {

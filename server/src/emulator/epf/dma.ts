@@ -10,6 +10,10 @@ import { isUsableBar, nextFreeBar, NO_BAR } from '../epc/features';
 import type { BindEnv, DriverModel, Failure } from './types';
 import { fail } from './types';
 import { setupInterrupts } from './interrupts';
+import type { DmaLayout } from './dma-layout';
+import { epcAlloc } from '../configfs/state';
+import { clearBar, setBar } from '../epc/set-bar';
+import { buildDmaLayout } from './dma-layout';
 
 const REF = 'seed-series 6.2';
 const MAX_CH = 8;
@@ -25,6 +29,12 @@ export interface DmaBindPlan {
   /** Descriptor memory per delegated channel, write channels first. */
   channels: { dir: AuxDir; hwCh: number; desc: Extract<AuxResource, { type: 'dma-desc-mem' }> }[];
   fixedBars: Set<number>;
+  layout: DmaLayout;
+  metadataPhys: bigint;
+  windowPhys?: bigint;
+  /** Worker state (seed-series 6.4): window submaps programmed, READY ever set. */
+  submapsProgrammed: boolean;
+  channelsExposed: boolean;
 }
 
 export const dmaPlans = new WeakMap<object, DmaBindPlan>();
@@ -180,17 +190,64 @@ export function bindDma(env: BindEnv): Failure | undefined {
     return undo(fail(env, 'EINVAL', `DMA window BAR${windowBar} unusable: ${why}`, `invalid DMA window BAR ${windowBar}`,
       [{ attr: 'dma_window_bar' }, { platformKey: `bar${Math.max(windowBar, 0)}` }], 'seed-series 6.2, 7 E19'));
   }
-  dmaPlans.set(env.epf, { metadataBar, windowBar: windowNeeded ? windowBar : -1, windowNeeded, ctrl, wr, rd, channels, fixedBars });
+  // Step 5: the layout (seed-series 6.3); any failure tears everything down.
+  const laid = buildDmaLayout({
+    features: f, metadataBar, windowBar: windowNeeded ? windowBar : -1, ctrl, channels, wr, rd,
+    msixVectors: f.msixCapable && msix > 0 ? msix : 0,
+  });
+  if (!laid.ok) return undo(fail(env, laid.errno, `BAR layout failed: ${laid.reason}`, laid.log, [], 'seed-series 6.3'));
+  // pci_epf_alloc_space: backing memory for both BARs comes from the EPC's coherent pool.
+  const layout = laid.layout;
+  const metadataPhys = epcAlloc(env.epc, layout.metadata.memSize);
+  const windowPhys = layout.window ? epcAlloc(env.epc, layout.window.memSize) : undefined;
+  for (const sm of layout.window?.submaps ?? []) if (sm.scratch && windowPhys !== undefined) sm.phys = windowPhys + BigInt(sm.barOffset);
+  dmaPlans.set(env.epf, {
+    metadataBar, windowBar: windowNeeded ? windowBar : -1, windowNeeded, ctrl, wr, rd, channels, fixedBars, layout,
+    metadataPhys, windowPhys, submapsProgrammed: false, channelsExposed: false,
+  });
   return undefined;
+}
+
+/**
+ * epc_init (seed-series 6.4): clear H/R, write the header, program the metadata BAR and the window
+ * BAR (plain backing, no submaps yet), then MSI / MSI-X; errors unwind the BARs.
+ */
+function epcInitDma(env: BindEnv): Failure | undefined {
+  const plan = dmaPlans.get(env.epf);
+  if (!plan) return undefined;
+  plan.layout.blob.hostReq = false;
+  plan.layout.blob.ready = false;
+  plan.submapsProgrammed = false;
+  const p = env.controller.profile;
+  const { metadata, window } = plan.layout;
+  const set = (bar: number, size: number, is64: boolean, phys: bigint) => setBar(env.epc.dwc, p.features, p.iatu, env.funcNo, { barno: bar, size, is64, phys });
+  const m = set(metadata.bar, metadata.size, metadata.is64, plan.metadataPhys);
+  if (!m.ok) return fail(env, m.errno, `pci_epc_set_bar(BAR${metadata.bar}) failed: ${m.reason}`, m.log ?? 'failed to set metadata BAR', [{ attr: 'metadata_bar' }], 'kernel-background C.3, E.2');
+  if (window && plan.windowPhys !== undefined) {
+    const w = set(window.bar, window.size, window.is64, plan.windowPhys);
+    if (!w.ok) {
+      clearBar(env.epc.dwc, env.funcNo, metadata.bar);
+      return fail(env, w.errno, `pci_epc_set_bar(BAR${window.bar}) failed: ${w.reason}`, w.log ?? 'failed to set DMA window BAR', [{ attr: 'dma_window_bar' }], 'kernel-background C.3, E.2');
+    }
+  }
+  const irq = setupInterrupts(env, { msiWhen: 'capable-and-requested' });
+  if (irq) {
+    clearBar(env.epc.dwc, env.funcNo, metadata.bar);
+    if (window) clearBar(env.epc.dwc, env.funcNo, window.bar);
+  }
+  return irq;
 }
 
 export const pciEpfDma: DriverModel = {
   bind: bindDma,
-  // epc_init programs MSI only when capable and requested, likewise MSI-X (seed-series 6.4).
-  epcInit: (env) => setupInterrupts(env, { msiWhen: 'capable-and-requested' }),
+  epcInit: epcInitDma,
   unbind(env) {
     const plan = dmaPlans.get(env.epf);
-    if (plan) releaseAll(env, plan.channels);
+    if (plan) {
+      clearBar(env.epc.dwc, env.funcNo, plan.layout.metadata.bar);
+      if (plan.layout.window) clearBar(env.epc.dwc, env.funcNo, plan.layout.window.bar);
+      releaseAll(env, plan.channels);
+    }
     dmaPlans.delete(env.epf);
   },
 };
