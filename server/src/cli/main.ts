@@ -7,6 +7,7 @@ import type { Io } from './io';
 import { EXIT_UNREADABLE } from './io';
 import { runCheck } from './check';
 import { runProfiles } from './profiles';
+import { runEmulate } from './emulate';
 import { runScript } from './script';
 import { runImport } from './import';
 import { parseDecodeArgs, runDecode } from './decode';
@@ -14,6 +15,7 @@ import { parseDecodeArgs, runDecode } from './decode';
 const USAGE = `usage: pciep <command> [options]
 
   check FILE... [--format json]   validate .pciep files; one line per diagnostic
+  emulate FILE [--json]           run the whole emulation and print the report (or JSON)
   script FILE                     print the equivalent configfs shell script
   import SCRIPT                   convert a configfs shell script into .pciep
   profiles [--json]               list the built-in platform profiles
@@ -45,6 +47,9 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     case 'check':
       if (args.length === 0) break;
       return runCheck(args, format === 'json' || flags.has('--json'), io);
+    case 'emulate':
+      if (args.length !== 1) break;
+      return runEmulate(args[0], flags.has('--json') || format === 'json', io);
     case 'script':
       if (args.length !== 1) break;
       return runScript(args[0], io);
