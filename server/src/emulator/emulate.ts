@@ -5,7 +5,12 @@
 import type { Diagnostic } from '../language/diagnostics';
 import { parse } from '../language/parser';
 import type { Analysis } from '../language/validate';
-import { analyzeDocument } from '../language/validate';
+import { diagnose } from '../language/validate';
+import type { PlatformModel, PlatformOptions } from '../language/platform';
+import { resolvePlatforms } from '../language/platform';
+import type { Document } from '../language/ast';
+import { replaySteps, type ReplayResult } from './configfs/replay';
+import type { StepInfo } from './system/steps';
 import { dmaPlans } from './epf/dma';
 import { readHostConfig } from './system/config';
 import { EndpointSystem } from './system/endpoint-system';
@@ -21,11 +26,43 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-export function emulate(text: string): Emulation {
+/** A run in progress, one step at a time (the debugger's runtime). */
+export interface SteppedEmulation {
+  doc: Document;
+  platform: PlatformModel;
+  system: EndpointSystem;
+  /** Live replay state: operations and configfs state so far. */
+  replay: ReplayResult;
+  /** Yields before each statement and phase; exhausted when the run is over. */
+  steps: Generator<StepInfo>;
+  /** The result once `steps` is exhausted (runs the rest if it is not). */
+  finish(): Emulation;
+}
+
+export function emulateSteps(text: string, opts?: PlatformOptions): SteppedEmulation {
   const doc = parse(text);
-  const host = readHostConfig(doc);
-  const system = new EndpointSystem(doc, host);
-  const analysis = analyzeDocument(doc, (platform) => system.hooks(platform));
+  const system = new EndpointSystem(doc, readHostConfig(doc));
+  const platform = resolvePlatforms(doc, opts);
+  const { steps, result } = replaySteps(doc, platform, system.hooks(platform), () => system.clock.now);
+  let done: Emulation | undefined;
+  return {
+    doc, platform, system, replay: result, steps,
+    finish() {
+      if (done) return done;
+      for (const s of steps) void s;
+      done = complete({ doc, platform, replay: result, diagnostics: diagnose(doc, platform, result) }, system);
+      return done;
+    },
+  };
+}
+
+export function emulate(text: string, opts?: PlatformOptions): Emulation {
+  return emulateSteps(text, opts).finish();
+}
+
+/** Adds what only the run can tell to the validator's diagnostics. */
+function complete(analysis: Analysis, system: EndpointSystem): Emulation {
+  const doc = analysis.doc;
   const diagnostics = [...analysis.diagnostics, ...system.diagnostics];
   for (const t of system.transfers) {
     const range = doc.statements.find((s) => s.line === t.line)?.range ?? { start: { line: t.line, character: 0 }, end: { line: t.line, character: 0 } };

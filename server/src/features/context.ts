@@ -6,6 +6,7 @@
 import type { Document, Position, Range } from '../language/ast';
 import type { Emulation } from '../emulator/emulate';
 import { emulate } from '../emulator/emulate';
+import type { PlatformOptions } from '../language/platform';
 import { collectResult, type EmulationResult } from '../emulator/views/result';
 
 export interface FeatureContext {
@@ -16,8 +17,8 @@ export interface FeatureContext {
   result(): EmulationResult;
 }
 
-export function createContext(text: string): FeatureContext {
-  const emulation = emulate(text);
+export function createContext(text: string, opts?: PlatformOptions): FeatureContext {
+  const emulation = emulate(text, opts);
   let result: EmulationResult | undefined;
   return { text, doc: emulation.analysis.doc, emulation, result: () => (result ??= collectResult(emulation)) };
 }

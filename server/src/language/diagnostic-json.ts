@@ -1,4 +1,4 @@
-/** Diagnostics as JSON with 1-based positions (CONTRACTS.md `check --format json`, `emulate --json`). */
+/** Diagnostics as text lines and JSON, with 1-based positions (CONTRACTS.md `check`, `emulate --json`). */
 import type { Diagnostic } from './diagnostics';
 
 export interface JsonDiagnostic {
@@ -32,4 +32,8 @@ export function toJson(d: Diagnostic, file?: string): JsonDiagnostic {
     ...(d.related?.length ? { related: d.related.map((r) => ({ line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })) } : {}),
     ...(d.ref ? { ref: d.ref } : {}),
   };
+}
+
+export function formatLine(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
 }

@@ -40,7 +40,14 @@ function diag(range: Range, code: string, message: string, severity: Diagnostic[
   return { range, severity, code, message, ref: 'DESIGN.md 2' };
 }
 
-export function resolvePlatforms(doc: Document): PlatformModel {
+/** Defaults the editor settings supply (`pciep.kernel`, `pciep.defaultPlatform`). */
+export interface PlatformOptions {
+  defaultKernel?: KernelRevision;
+  defaultCompatible?: string;
+}
+
+export function resolvePlatforms(doc: Document, opts: PlatformOptions = {}): PlatformModel {
+  const fallbackCompatible = opts.defaultCompatible && findProfile(opts.defaultCompatible) ? opts.defaultCompatible : DEFAULT_COMPATIBLE;
   const controllers = new Map<string, Controller>();
   const diagnostics: Diagnostic[] = [];
   for (const section of doc.sections) {
@@ -60,7 +67,7 @@ export function resolvePlatforms(doc: Document): PlatformModel {
     }
     const keys = new Map<string, Assignment>();
     let compatible: Assignment | undefined;
-    let kernel: KernelRevision = 'v4';
+    let kernel: KernelRevision = opts.defaultKernel ?? 'v4';
     for (const stmt of section.body) {
       if (stmt.kind !== 'assign') {
         diagnostics.push(diag(stmt.range, 'not-configfs', 'a platform section only holds `key = value` facts (it is not configfs)'));
@@ -89,15 +96,15 @@ export function resolvePlatforms(doc: Document): PlatformModel {
         const guess = suggestCompatible(text);
         diagnostics.push({
           ...diag(compatible.value.range, 'unknown-compatible',
-            `no built-in profile for '${text}'${guess ? `; did you mean '${guess}'?` : ''} (using ${DEFAULT_COMPATIBLE}; see 'pciep profiles')`),
+            `no built-in profile for '${text}'${guess ? `; did you mean '${guess}'?` : ''} (using ${fallbackCompatible}; see 'pciep profiles')`),
           fix: guess ? { title: `Use '${guess}'`, range: compatible.value.range, newText: guess } : undefined,
         });
       }
     } else {
       diagnostics.push(diag(header.path.range, 'missing-compatible',
-        `no 'compatible' given: the generic ${DEFAULT_COMPATIBLE} profile is assumed`, 'warning'));
+        `no 'compatible' given: the ${fallbackCompatible} profile is assumed`, 'warning'));
     }
-    const profile = cloneProfile(base ?? findProfile(DEFAULT_COMPATIBLE) ?? listProfiles()[0]);
+    const profile = cloneProfile(base ?? findProfile(fallbackCompatible) ?? listProfiles()[0]);
     for (const [key, stmt] of keys) {
       if (key === 'compatible' || key === 'kernel') continue;
       const spec = findPlatformKey(key);

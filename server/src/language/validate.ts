@@ -5,7 +5,7 @@
 import type { Document } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { parse } from './parser';
-import type { PlatformModel } from './platform';
+import type { PlatformModel, PlatformOptions } from './platform';
 import { resolvePlatforms } from './platform';
 import { RULES } from './rules';
 import type { ReplayHooks, ReplayResult } from '../emulator/configfs/replay';
@@ -22,19 +22,24 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-/** `hooks` let the emulator run the link and the host between configfs operations. */
-export function analyzeDocument(doc: Document, hooks?: (platform: PlatformModel) => ReplayHooks): Analysis {
-  const platform = resolvePlatforms(doc);
-  const result = replay(doc, platform, hooks?.(platform));
+/** Every diagnostic the validator reports for a finished replay, in position order. */
+export function diagnose(doc: Document, platform: PlatformModel, result: ReplayResult): Diagnostic[] {
   const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ range: e.range, severity: 'error' as const, code: e.code, message: e.message }));
   diagnostics.push(...platform.diagnostics, ...result.diagnostics);
   const byLine = new Map(doc.statements.map((s) => [s.line, s]));
   const ctx = { doc, platform, replay: result, byLine };
   for (const rule of RULES) diagnostics.push(...rule.run(ctx));
   diagnostics.sort(byPosition);
-  return { doc, platform, replay: result, diagnostics };
+  return diagnostics;
 }
 
-export function analyze(text: string): Analysis {
-  return analyzeDocument(parse(text));
+/** `hooks` let the emulator run the link and the host between configfs operations. */
+export function analyzeDocument(doc: Document, hooks?: (platform: PlatformModel) => ReplayHooks, opts?: PlatformOptions): Analysis {
+  const platform = resolvePlatforms(doc, opts);
+  const result = replay(doc, platform, hooks?.(platform));
+  return { doc, platform, replay: result, diagnostics: diagnose(doc, platform, result) };
+}
+
+export function analyze(text: string, opts?: PlatformOptions): Analysis {
+  return analyzeDocument(parse(text), undefined, opts);
 }

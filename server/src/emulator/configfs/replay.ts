@@ -20,6 +20,7 @@ import type { BindEnv, Failure } from '../epf/types';
 import type { ConfigfsState, EpcState, EpfState, Interface, Origin } from './state';
 import { devName, EP_DRAM_BASE } from './state';
 import { newDwcBarState } from '../epc/set-bar';
+import { statementFrames, type StepInfo } from '../system/steps';
 import { storeAttribute } from './store';
 
 export type OpKind = 'mkdir' | 'write' | 'link' | 'unlink' | 'rmdir';
@@ -42,8 +43,11 @@ export interface OpRecord {
 export interface ReplayHooks {
   /** Called once with the live configfs state before the first statement runs. */
   attach?(state: ConfigfsState): void;
-  /** After `start = 1` succeeded (and any PERST#-driven epc_init ran). */
-  afterStart?(epc: EpcState, stmt: Assignment): void;
+  /**
+   * After `start = 1` succeeded (and any PERST#-driven epc_init ran). The returned steps (link up,
+   * host, transfers…) run right after the statement, before the next one.
+   */
+  afterStart?(epc: EpcState, stmt: Assignment): Iterable<StepInfo> | void;
   /** After `start = 0`. */
   afterStop?(epc: EpcState, stmt: Assignment): void;
   /** Before a bound function is unbound (unlink), while its state is intact. */
@@ -201,11 +205,37 @@ class Replayer {
 
   // ---- statements -----------------------------------------------------------------------
 
+  /** Steps a hook asked to run after the current statement (the bring-up after `start = 1`). */
+  private deferred: Iterable<StepInfo>[] = [];
+  /** Virtual time of the statements, set by the emulator's clock when one is attached. */
+  now: () => number = () => 0;
+
   run(doc: Document): void {
+    for (const step of this.steps(doc)) void step;
+  }
+
+  private statementStep(stmt: Statement, dir: string): StepInfo {
+    const path = stmt.kind === 'section' ? stmt.normPath ?? '' : resolvePath(stmt.kind === 'rmdir' ? stmt.target?.text ?? '' : stmt.name.text, dir);
+    const target = typeof path === 'string' ? path : path.ok ? path.path : dir;
+    const driver = target.startsWith('functions/') ? target.split('/')[1] : undefined;
+    const op = stmt.kind === 'section' ? (this.state.functions.has(target) || !target.startsWith('functions/') ? 'cd' : 'mkdir')
+      : stmt.kind === 'assign' ? 'write' : stmt.kind;
+    const text = stmt.kind === 'section' ? `${op === 'mkdir' ? 'mkdir' : 'cd'} ${target}`
+      : stmt.kind === 'assign' ? `echo ${stmt.value.text} > ${target}`
+        : stmt.kind === 'link' ? `ln -s ${stmt.target.text} ${target}`
+          : stmt.kind === 'unlink' ? `rm ${target}` : `rmdir ${target}`;
+    const isLinkToFunction = stmt.kind === 'link' && stmt.normTarget?.startsWith('functions/');
+    const linkDriver = stmt.kind === 'link' ? (isLinkToFunction ? stmt.normTarget!.split('/')[1] : driver) : driver;
+    return { kind: 'statement', side: 'ep', phase: 'configfs', line: stmt.line, frames: statementFrames(op, target, linkDriver), text, t: this.now() };
+  }
+
+  /** The replay as steps: a StepInfo before each configfs statement, then any deferred bring-up steps. */
+  *steps(doc: Document): Generator<StepInfo> {
     let dir: string | null = null;
     for (const section of doc.sections) {
       const header = section.header;
       if (header) {
+        if (header.normPath && !isPlatformPath(header.normPath) && !isHostPath(header.normPath)) yield this.statementStep(header, '');
         dir = this.enter(header.normPath, header);
       } else {
         dir = '';
@@ -213,10 +243,12 @@ class Replayer {
       if (dir === null) continue;
       for (const stmt of section.body) {
         this.dirByLine[stmt.line] = dir;
+        yield this.statementStep(stmt, dir);
         if (stmt.kind === 'assign') this.write(dir, stmt);
         else if (stmt.kind === 'link') this.link(dir, stmt);
         else if (stmt.kind === 'unlink') this.unlink(dir, stmt);
         else this.rmdir(dir, stmt);
+        while (this.deferred.length) yield* this.deferred.shift()!;
       }
     }
   }
@@ -346,7 +378,8 @@ class Replayer {
           { ref: 'kernel-background A.3' });
       }
       this.perstInit(epc);
-      this.hooks.afterStart?.(epc, stmt);
+      const more = this.hooks.afterStart?.(epc, stmt);
+      if (more) this.deferred.push(more);
     } else {
       epc.started = false;
       this.record(stmt, 'write', path, 'ok', log);
@@ -625,8 +658,22 @@ class Replayer {
   }
 }
 
+function resultOf(r: Replayer): ReplayResult {
+  return { ops: r.ops, diagnostics: r.diagnostics, state: r.state, dirAt: (line) => r.dirByLine[line] };
+}
+
 export function replay(doc: Document, platform: PlatformModel, hooks?: ReplayHooks): ReplayResult {
   const r = new Replayer(platform, hooks);
   r.run(doc);
-  return { ops: r.ops, diagnostics: r.diagnostics, state: r.state, dirAt: (line) => r.dirByLine[line] };
+  return resultOf(r);
+}
+
+/**
+ * The replay one step at a time: `steps` yields before each statement and bring-up phase;
+ * `result` is the live replay state (complete once `steps` is exhausted).
+ */
+export function replaySteps(doc: Document, platform: PlatformModel, hooks?: ReplayHooks, now?: () => number): { steps: Generator<StepInfo>; result: ReplayResult } {
+  const r = new Replayer(platform, hooks);
+  if (now) r.now = now;
+  return { steps: r.steps(doc), result: resultOf(r) };
 }

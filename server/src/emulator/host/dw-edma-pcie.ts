@@ -9,6 +9,7 @@ import { parseMetadata, scanBars, validateMetadata } from '../metadata/codec';
 import { CTRL_HOST_REQ, CTRL_READY, OFF_CTRL } from '../metadata/format';
 import type { AddressSpace } from '../memory';
 import type { HostBar } from './enumerate';
+import type { StepInfo } from '../system/steps';
 
 export const HOST_POLL_US = 1000;
 export const HOST_TIMEOUT_US = 2_000_000;
@@ -60,6 +61,12 @@ export interface HandshakeClock {
   now(): number;
   /** Runs the endpoint side (its worker ticks) up to virtual time t. */
   runEndpointUntil(t: number): void;
+  /** Steps that happened on the endpoint side since the last call (worker runs, link events). */
+  drain(): StepInfo[];
+}
+
+function hostStep(clock: HandshakeClock, phase: string, text: string, frames: string[], line?: number): StepInfo {
+  return { kind: 'phase', side: 'host', phase, text, frames, t: clock.now(), ...(line !== undefined ? { line } : {}) };
 }
 
 /**
@@ -68,6 +75,16 @@ export interface HandshakeClock {
  */
 export function probeDwEdmaPcie(dev: ProbeDevice, hostMsi: number, clock: HandshakeClock, clearHostReqOnFailure: boolean,
   emit: (line: string) => void = () => {}): Probe {
+  const gen = probeSteps(dev, hostMsi, clock, clearHostReqOnFailure, emit);
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The probe as steps (for the debugger): HOST_REQ, every endpoint worker run while polling, READY. */
+export function* probeSteps(dev: ProbeDevice, hostMsi: number, clock: HandshakeClock, clearHostReqOnFailure: boolean,
+  emit: (line: string) => void = () => {}, line?: number): Generator<StepInfo, Probe> {
   const pfx = `dw-edma-pcie ${dev.bdf}:`;
   // Lines go to the caller as they happen, so the trace keeps their virtual times.
   const log: string[] = [];
@@ -91,6 +108,7 @@ export function probeDwEdmaPcie(dev: ProbeDevice, hostMsi: number, clock: Handsh
     return { status: scan.errno, reason: scan.reason, vectors, log, bar: scan.bar ?? undefined, field: scan.field };
   }
   const bar = scan.bar;
+  yield hostStep(clock, 'host-req', `dw-edma-pcie ${dev.bdf}: set HOST_REQ in BAR${bar} CTRL`, ['dw_edma_pcie_probe', 'dw_edma_pcie_ep_handshake'], line);
   // Read-modify-write of CTRL to raise HOST_REQ (seed-series 1.6 step 3).
   const ctrlAddr = ctrlAddress(dev, bar);
   dev.mmio.write32(ctrlAddr, (readCtrl(dev, bar) | bit(CTRL_HOST_REQ)) >>> 0);
@@ -101,6 +119,11 @@ export function probeDwEdmaPcie(dev: ProbeDevice, hostMsi: number, clock: Handsh
   // Poll READY every 1 ms (2,000 polls at most); the endpoint runs up to each poll's time.
   for (let t = hostReqAt + HOST_POLL_US; t <= deadline; t += HOST_POLL_US) {
     clock.runEndpointUntil(t);
+    yield* clock.drain();
+    // The endpoint side may have moved the clock past t (an injected link retrain): this poll reads
+    // CTRL now, so READY is never seen before the worker set it (seed-series 1.6 steps 4-6).
+    t = Math.max(t, clock.now());
+    if (t > deadline) break;
     if ((readCtrl(dev, bar) & bit(CTRL_READY)) !== 0) {
       readyAt = t;
       break;
@@ -111,10 +134,12 @@ export function probeDwEdmaPcie(dev: ProbeDevice, hostMsi: number, clock: Handsh
   };
   if (readyAt === undefined) {
     clock.runEndpointUntil(deadline);
+    yield* clock.drain();
     log.push(`${pfx} timed out waiting for endpoint DMA READY`);
     dropH();
     return { status: 'ETIMEDOUT', reason: 'READY was not set within 2 s of HOST_REQ', vectors, log, bar, hostReqAt };
   }
+  yield hostStep(clock, 'ready', `dw-edma-pcie ${dev.bdf}: READY seen after ${(readyAt - hostReqAt) / 1000} ms; parse the metadata`, ['dw_edma_pcie_probe', 'dw_edma_pcie_parse_ep_metadata'], line);
   const b = dev.bars.find((x) => x.bar === bar)!;
   const barLens = [0, 1, 2, 3, 4, 5].map((i) => dev.bars.find((x) => x.bar === i && x.address !== undefined)?.size ?? 0);
   const bytes = barBytes(dev, b);

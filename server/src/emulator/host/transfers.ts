@@ -13,6 +13,7 @@ import { fillPattern, type TransferSpec } from '../system/config';
 import { allocEpBuffer, type EpBus } from '../system/ep-bus';
 import type { DeviceRuntime, EndpointSystem } from '../system/endpoint-system';
 import { MSI_ADDRESS, MSI_DATA_BASE } from '../system/endpoint-system';
+import type { StepInfo } from '../system/steps';
 
 export interface TransferResult {
   name: string;
@@ -56,7 +57,11 @@ function elementsOf(t: TransferSpec, src: bigint, dst: bigint): { sar: bigint; d
   return out;
 }
 
-function runOne(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus, t: TransferSpec, index: number): TransferResult {
+function step(sys: EndpointSystem, phase: string, text: string, frames: string[], line: number, channel?: StepInfo['channel']): StepInfo {
+  return { kind: 'phase', side: 'host', phase, text, frames, t: sys.clock.now, line, ...(channel ? { channel } : {}) };
+}
+
+function* runOne(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus, t: TransferSpec, index: number): Generator<StepInfo, TransferResult> {
   const base: TransferResult = { name: t.name, direction: t.direction, channel: t.channel, bytes: t.size, status: 'not-run', verified: false, elements: 0, chunks: 0, line: t.line };
   const parsed = dev.probe?.parsed;
   const engine = ep.engine;
@@ -92,6 +97,9 @@ function runOne(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus, t: TransferS
   programImwr(sys.hostMmio, regBase, mf, dir, t.channel, MSI_ADDRESS, MSI_DATA_BASE + vector);
   const elements = elementsOf(t, src, dst);
   const startUs = sys.clock.now;
+  const channel = { dir, ch: t.channel };
+  yield step(sys, 'transfer', `${t.name}: ${t.size} bytes ${t.direction} on ${dir} ch${t.channel}: write the linked list, ring the doorbell`,
+    ['dmaengine_prep_slave_single', 'dw_edma_device_tx_submit', 'dw_edma_start_transfer'], t.line, channel);
   sys.clock.log('host', 'transfer', `dw-edma-pcie ${dev.bdf}: ${t.name}: ${t.size} bytes ${t.direction} on ${dir} ch${t.channel} (${elements.length} elements)`, t.line);
   try {
     chan.submit(elements);
@@ -114,6 +122,7 @@ function runOne(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus, t: TransferS
     for (let v = sys.popMsi(); v !== undefined; v = sys.popMsi()) {
       handled = true;
       if (v !== MSI_DATA_BASE + vector) continue;
+      yield step(sys, 'dma-irq', `${t.name}: MSI vector ${vector} (IMWr from ${dir} ch${t.channel})`, ['dw_edma_interrupt', 'dw_edma_done_interrupt'], t.line, channel);
       const r = chan.handleInterrupt();
       if (r === 'complete') status = 'done';
       if (r === 'aborted') {
@@ -140,7 +149,9 @@ function runOne(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus, t: TransferS
   return { ...base, status, verified, reason, src, dst, elements: elements.length, chunks: chan.chunksSubmitted, startUs, endUs: sys.clock.now };
 }
 
-export function runTransfers(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus): TransferResult[] {
+export function* transferSteps(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus): Generator<StepInfo, TransferResult[]> {
   if (!dmaPlans.has(dev.epf)) return sys.host.transfers.map((t) => ({ name: t.name, direction: t.direction, channel: t.channel, bytes: t.size, status: 'not-run' as const, verified: false, elements: 0, chunks: 0, line: t.line, reason: 'no pci_epf_dma function' }));
-  return sys.host.transfers.map((t, i) => runOne(sys, dev, ep, t, i));
+  const out: TransferResult[] = [];
+  for (const [i, t] of sys.host.transfers.entries()) out.push(yield* runOne(sys, dev, ep, t, i));
+  return out;
 }

@@ -24,8 +24,9 @@ import type { FaultSpec, HostConfig } from './config';
 import { buildEpBus, ensureBacking, type EpBus } from './ep-bus';
 import { assignBars, newWindow, type HostBar, type Window } from '../host/enumerate';
 import { barProxy, programmedTranslate, reservedTranslate } from '../host/bar-space';
-import { EP_WORKER_PERIOD_US, probeDwEdmaPcie, type Probe, type ProbeDevice } from '../host/dw-edma-pcie';
-import { HOST_XFER_BASE, runTransfers, type TransferResult } from '../host/transfers';
+import { EP_WORKER_PERIOD_US, probeSteps, type Probe, type ProbeDevice } from '../host/dw-edma-pcie';
+import { HOST_XFER_BASE, transferSteps, type TransferResult } from '../host/transfers';
+import type { StepInfo, StepSide } from './steps';
 
 /** Link training after `start = 1` and the host's rescan after link up (emulator choices). */
 export const LINK_TRAINING_US = 10 * MS;
@@ -75,8 +76,24 @@ export class EndpointSystem {
   private readonly window: Window;
   private readonly workers: WorkerState[] = [];
   private readonly msiQueue: number[] = [];
-  private readonly blobsWritten = new Set<EpfState>();
+  /**
+   * Binds whose blob is already in BAR memory. Keyed by the bind (its plan), not the function: every
+   * bind writes a fresh blob into freshly allocated BAR memory (seed-series 1.6 step 1, 6.3), so an
+   * unlink + relink of the same function must write it again.
+   */
+  private readonly blobsWritten = new WeakSet<DmaBindPlan>();
   private bus = 0;
+  /** Steps that happened as side effects (worker runs, link events), drained by the stepping generators. */
+  private readonly happened: StepInfo[] = [];
+
+  private step(side: StepSide, phase: string, text: string, frames: string[], line?: number): StepInfo {
+    return { kind: 'phase', side, phase, text, frames, t: this.clock.now, ...(line !== undefined ? { line } : {}) };
+  }
+
+  /** The side-effect steps so far, oldest first. */
+  drainSteps(): StepInfo[] {
+    return this.happened.splice(0);
+  }
 
   constructor(readonly doc: Document, readonly host: HostConfig) {
     this.window = newWindow(host.barWindow, host.barWindowSize);
@@ -129,10 +146,10 @@ export class EndpointSystem {
     if (plan) {
       const meta = ensureBacking(ep, `${devName(f)} metadata BAR${plan.metadataBar}`, plan.metadataPhys, plan.layout.metadata.memSize);
       if (plan.layout.window && plan.windowPhys !== undefined) ensureBacking(ep, `${devName(f)} DMA window BAR${plan.windowBar}`, plan.windowPhys, plan.layout.window.memSize);
-      if (!this.blobsWritten.has(f)) {
+      if (!this.blobsWritten.has(plan)) {
         const enc = encodeMetadata(plan.layout.blob);
         if (enc.ok) enc.bytes.copy(meta.bytes(), 0);
-        this.blobsWritten.add(f);
+        this.blobsWritten.add(plan);
       }
     }
     for (const b of testPlans.get(f)?.bars ?? []) ensureBacking(ep, `${devName(f)} BAR${b.bar}`, b.phys, b.memSize);
@@ -178,16 +195,19 @@ export class EndpointSystem {
       if (!r.ok) {
         // No retry until the next link-up or re-init (edge case E20).
         this.clock.log('ep', 'worker', `${name}: failed to program DMA window BAR submaps (${r.reason})`);
+        this.happened.push(this.step('ep', 'ep-worker', `${name}: failed to program DMA window BAR submaps`, ['pci_epf_dma_worker', 'pci_epc_set_bar']));
         w.dead = true;
         return;
       }
       plan.submapsProgrammed = true;
       this.clock.log('ep', 'worker', `${name}: DMA window BAR${win.bar} mapped with ${win.submaps.length} subranges`);
+      this.happened.push(this.step('ep', 'ep-worker', `${name}: HOST_REQ seen; DMA window BAR${win.bar} re-programmed with ${win.submaps.length} subranges`, ['pci_epf_dma_worker', 'pci_epc_set_bar', 'dw_pcie_ep_set_bar']));
     }
     if (!(ctrl & R)) {
       this.setCtrl(ep, plan, R, 0);
       plan.channelsExposed = true;
       this.clock.log('ep', 'worker', `${name}: READY set, ${plan.wr} write and ${plan.rd} read channels exposed`);
+      this.happened.push(this.step('ep', 'ep-worker', `${name}: READY set`, ['pci_epf_dma_worker']));
     }
   }
 
@@ -205,6 +225,7 @@ export class EndpointSystem {
 
   private linkUp(epc: EpcState): void {
     this.clock.log('ep', 'link-up', `dw-pcie ${epc.name}: Link up`);
+    this.happened.push(this.step('ep', 'link-up', `${epc.name}: link up; pci_epf_dma schedules its worker`, ['dw_pcie_ep_linkup', 'pci_epc_linkup', 'pci_epf_dma_link_up']));
     for (const w of this.workers) {
       if (w.epc !== epc || !dmaPlans.has(w.epf)) continue;
       w.dead = false;
@@ -215,6 +236,7 @@ export class EndpointSystem {
 
   private linkDown(epc: EpcState, why: string): void {
     this.clock.log('ep', 'link-down', `dw-pcie ${epc.name}: Link down (${why})`);
+    this.happened.push(this.step('ep', 'link-down', `${epc.name}: link down (${why}); READY cleared`, ['dw_pcie_ep_linkdown', 'pci_epc_linkdown', 'pci_epf_dma_link_down']));
     const ep = this.ep(epc);
     for (const w of this.workers) {
       if (w.epc !== epc) continue;
@@ -237,7 +259,7 @@ export class EndpointSystem {
 
   // ---- bring-up ----------------------------------------------------------------------
 
-  private bringUp(epc: EpcState, line: number): void {
+  private *bringUp(epc: EpcState, line: number): Generator<StepInfo> {
     const ep = this.ep(epc);
     this.clock.log('ep', 'start', `dw-pcie ${epc.name}: LTSSM enabled (start = 1)`, line);
     const functions = this.boundFunctions(epc, this.allFunctions());
@@ -248,18 +270,33 @@ export class EndpointSystem {
         this.workers.push({ epf: f, epc, next: this.clock.now, dead: false });
       }
     }
+    yield this.step('ep', 'link-training', `${epc.name}: LTSSM trains the link`, ['dw_pcie_ep_start', 'dw_pcie_start_link'], line);
     this.clock.advanceTo(this.clock.now + LINK_TRAINING_US);
     this.linkUp(epc);
+    yield* this.drainSteps();
     if (!this.host.present) return;
     this.clock.advanceTo(this.clock.now + HOST_RESCAN_US);
     this.runEndpointUntil(this.clock.now);
+    yield* this.drainSteps();
     this.bus++;
+    yield this.step('host', 'host-enumeration', `host: rescan bus ${this.bus}, size and assign the BARs`, ['pci_rescan_bus', 'pci_scan_device', 'pci_assign_unassigned_bus_resources'], this.host.line);
     const found = functions.map((f) => this.enumerate(ep, f));
-    if (this.host.driver === 'none') return;
+    if (this.host.driver === 'none') return this.transfersNotRun('no host driver is bound ([host] driver = none)');
     // driver_override names the endpoint-DMA function; without one the driver meets whatever is there.
     const target = found.find((d) => d.epf.driver === 'pci_epf_dma') ?? found[0];
-    if (!target) return;
-    this.probe(target, ep);
+    if (!target) return this.transfersNotRun('the host found no bound endpoint function');
+    yield* this.probe(target, ep);
+  }
+
+  /**
+   * Transfers the file asks for while dw-edma-pcie is not bound (driver = none, nothing to probe,
+   * probe failed) are listed as not-run with the reason (CONTRACTS.md `transfers[].status`), not dropped.
+   */
+  private transfersNotRun(reason: string): void {
+    this.transfers = this.host.transfers.map((t) => ({
+      name: t.name, direction: t.direction, channel: t.channel, bytes: t.size, status: 'not-run' as const, verified: false,
+      elements: 0, chunks: 0, line: t.line, reason,
+    }));
   }
 
   /** The replay's live functions (set by the attach hook). */
@@ -306,7 +343,7 @@ export class EndpointSystem {
     return { msi: Math.min(p, 32), msix };
   }
 
-  private probe(dev: DeviceRuntime, ep: EpBus): void {
+  private *probe(dev: DeviceRuntime, ep: EpBus): Generator<StepInfo> {
     const plan = dmaPlans.get(dev.epf);
     const corrupt = this.host.faults.filter((f) => f.kind === 'corrupt-metadata');
     if (plan && corrupt.length) {
@@ -316,6 +353,8 @@ export class EndpointSystem {
       }
     }
     if (this.fault('link-down', 'before-probe')) this.flapLink(dev.epc, 'injected before the host probe');
+    yield* this.drainSteps();
+    yield this.step('host', 'host-probe', `dw-edma-pcie ${dev.bdf}: probe: IRQ vectors, BAR scan, metadata validation`, ['dw_edma_pcie_probe', 'dw_edma_pcie_find_ep_metadata'], this.host.line);
     const cap = this.msiCapOf(dev.epf, dev.epc);
     const probeDev: ProbeDevice = { bdf: dev.bdf, bars: dev.bars, mmio: this.hostMmio, msiCap: cap.msi, msixCap: cap.msix };
     this.clock.log('host', 'host-probe', `dw-edma-pcie ${dev.bdf}: probe (driver_override)`, this.host.line);
@@ -332,9 +371,10 @@ export class EndpointSystem {
         }
         this.runEndpointUntil(t);
       },
+      drain: () => this.drainSteps(),
     };
-    dev.probe = probeDwEdmaPcie(probeDev, this.host.msiVectors, clock, dev.epc.controller.kernel === 'v4',
-      (l) => this.clock.log('host', 'host-probe', l, this.host.line));
+    dev.probe = yield* probeSteps(probeDev, this.host.msiVectors, clock, dev.epc.controller.kernel === 'v4',
+      (l) => this.clock.log('host', 'host-probe', l, this.host.line), this.host.line);
     if (dev.probe.status !== 'ok') {
       const related = [];
       const link = dev.epf.links.primary ?? dev.epf.links.secondary;
@@ -347,10 +387,11 @@ export class EndpointSystem {
         message: `${describeErrno(dev.probe.status)}: dw-edma-pcie probe of ${dev.bdf} (${devName(dev.epf)}) failed: ${dev.probe.reason ?? ''}`,
         log: dev.probe.log, related, ref: 'seed-series 6.5',
       });
-      return;
+      return this.transfersNotRun(`dw-edma-pcie probe failed with ${dev.probe.status}`);
     }
     if (this.fault('link-down', 'after-ready')) this.flapLink(dev.epc, 'injected after READY');
-    this.transfers = runTransfers(this, dev, ep);
+    yield* this.drainSteps();
+    this.transfers = yield* transferSteps(this, dev, ep);
   }
 
   // ---- teardown ---------------------------------------------------------------------
@@ -376,6 +417,7 @@ export class EndpointSystem {
       }
     }
     this.clock.log('ep', 'teardown', `pci_epf_dma ${devName(epf)}: unbind: ${plan.channels.length} channels reclaimed (quiesce=${quiesce})`, line);
+    this.happened.push(this.step('ep', 'teardown', `${devName(epf)}: reclaim ${plan.channels.length} channels (quiesce=${quiesce})`, ['pci_epf_dma_unbind', 'pci_epc_reclaim_dma_chan', 'dw_edma_release_delegated_chan'], line));
     this.reclaimed.set(epf, plan.channels.map((c) => ({ dir: c.dir, hwCh: c.hwCh, state: 'reclaimed', errno: null })));
   }
 

@@ -2,13 +2,14 @@
  * The BAR table of one endpoint function, as every view shows it (CONTRACTS.md `bars`): all six
  * BARs with the platform's type, the size the function programmed, 64-bit pairing, and what lives
  * where inside (metadata, MSI-X table/PBA, DMA register window, descriptor windows, padding,
- * test registers, NTB regions). Reads the driver models' plans; derives nothing on its own.
+ * test registers, NTB regions, MHI MMIO). Reads the driver models' plans; derives nothing on its own.
  */
 import type { Profile } from '../../language/profiles/types';
-import type { EpfState } from '../configfs/state';
+import type { EpfState, Interface } from '../configfs/state';
 import { dmaPlans } from '../epf/dma';
 import { testPlans } from '../epf/test';
 import { ntbPlans } from '../epf/ntb';
+import { mhiPlans } from '../epf/mhi';
 
 export type BarTypeView = 'programmable' | 'fixed' | 'resizable' | 'reserved' | '64bit-upper' | 'disabled';
 
@@ -41,7 +42,20 @@ function pair(bars: BarView[], bar: number): void {
   if (bars[bar].is64 && bar < 5) bars[bar + 1] = { ...bars[bar + 1], type: '64bit-upper', role: `upper half of BAR${bar}` };
 }
 
-export function functionBars(epf: EpfState, profile: Profile): BarView[] {
+/** Role shown for each NTB logical BAR (kernel-background B.2, B.3). */
+const NTB_ROLE: Record<string, string> = {
+  CONFIG: 'NTB config',
+  DB: 'NTB doorbells',
+  PEER_SPAD: 'NTB peer scratchpads',
+  DB_MW1: 'NTB doorbells+MW1',
+};
+
+/**
+ * `iface` picks the interface whose BARs are shown for a function with two (pci_epf_ntb: primary
+ * on its primary controller, secondary on the other one); `profile` must be that interface's
+ * controller profile. Single-interface functions ignore it.
+ */
+export function functionBars(epf: EpfState, profile: Profile, iface: Interface = 'primary'): BarView[] {
   const bars = baseBars(profile);
   // Reserved BARs keep their hardware subregions whatever the function does (seed-series 2.1).
   profile.features.bars.forEach((d, i) => {
@@ -82,13 +96,20 @@ export function functionBars(epf: EpfState, profile: Profile): BarView[] {
       pair(bars, b.bar);
     }
   }
-  const ntb = ntbPlans.get(epf);
+  // NTB regions (B.2, B.3): config = control block + scratchpads, doorbells, memory windows.
+  const ntb = ntbPlans.get(epf)?.interfaces[iface];
   if (ntb) {
-    for (const a of ntb.assignment) {
-      const b = bars[a.bar];
-      b.role = b.role ? `${b.role}+${a.role}` : a.role;
-      b.regions.push({ offset: 0, size: 0, kind: a.role.toLowerCase() });
+    for (const b of ntb.bars) {
+      Object.assign(bars[b.bar], { size: b.size, is64: b.is64, role: NTB_ROLE[b.role] ?? `NTB ${b.role}` });
+      for (const r of b.regions) bars[b.bar].regions.push({ offset: r.offset, size: r.size, kind: r.kind, phys: r.phys, label: r.label });
+      pair(bars, b.bar);
     }
+  }
+  // MHI (B.4): BAR0 is a window onto the controller's MMIO registers.
+  const mhi = mhiPlans.get(epf);
+  if (mhi) {
+    Object.assign(bars[mhi.bar], { size: mhi.size, is64: mhi.is64, role: 'MHI MMIO' });
+    bars[mhi.bar].regions.push({ offset: 0, size: mhi.size, kind: 'mhi-mmio', phys: mhi.phys, label: 'MHI registers' });
   }
   for (const b of bars) b.regions.sort((x, y) => x.offset - y.offset);
   return bars;

@@ -258,8 +258,9 @@ function ntbCommonAttributes(f: NtbFlavor): AttributeSpec[] {
       ? 'Number of doorbells (doc sample 4); the doorbell shares a BAR with MW1.'
       : 'Number of doorbells (doc sample 4); the doorbell BAR is max(128, 4 × db_count) bytes, rounded.';
   return [
-    ntbU32Attribute(f, 'spad_count', spadWhat, ''),
-    ntbU32Attribute(f, 'db_count', dbWhat, '', DB_COUNT_BIND),
+    // pci-epf-ntb starts with SPAD_COUNT 64 and DB_COUNT 4; vNTB's probe leaves both 0 (B.2, B.3).
+    ntbU32Attribute(f, 'spad_count', spadWhat, '', undefined, f.driver === 'pci_epf_ntb' ? 64 : 0),
+    ntbU32Attribute(f, 'db_count', dbWhat, '', DB_COUNT_BIND, f.driver === 'pci_epf_ntb' ? 4 : 0),
     ntbNumMws(f),
     ...[1, 2, 3, 4].map((n) => ntbMw(f, n)),
   ];
