@@ -713,6 +713,7 @@ export const DIAGNOSTIC_CODES: readonly CodeGroup[] = [
       { code: 'transfer-timeout', severity: 'error', errno: '—', meaning: 'No completion interrupt: the engine stopped waiting for descriptors or never ran.' },
       { code: 'transfer-mismatch', severity: 'error', errno: '—', meaning: 'The transfer completed but the destination does not hold the source bytes.' },
       { code: 'transfer-not-run', severity: 'warning', errno: '—', meaning: 'The transfer names a channel the endpoint does not expose, or the host driver is not bound.' },
+      { code: 'submap-misaligned', severity: 'warning', errno: '—', meaning: 'A DMA window subrange is not a multiple of the iATU minimum region: the worker\'s set_bar with submaps will fail after HOST_REQ and READY never comes (seed-series 7 E20).' },
       { code: 'window-exposes-more', severity: 'info', errno: '—', meaning: 'An aligned DMA window subrange exposes more endpoint memory than the resource it carries (seed-series 7 E21, E24).' },
     ],
   },

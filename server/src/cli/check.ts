@@ -1,5 +1,5 @@
 /** `pciep check FILE... [--format json]` (CONTRACTS.md). */
-import { analyze } from '../language/validate';
+import { emulate } from '../emulator/emulate';
 import type { Io } from './io';
 import { decodeText, EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE } from './io';
 import type { JsonDiagnostic } from './output';
@@ -17,7 +17,8 @@ export function runCheck(files: string[], json: boolean, io: Io): number {
       exit = EXIT_UNREADABLE;
       continue;
     }
-    const { diagnostics } = analyze(text);
+    // The same diagnostics the editor shows: validation plus what only the emulated run can tell.
+    const { diagnostics } = emulate(text);
     for (const d of diagnostics) {
       if (json) all.push(toJson(d, file));
       else io.out(formatLine(file, d));

@@ -63,6 +63,9 @@ export function emulate(text: string, opts?: PlatformOptions): Emulation {
 /** Adds what only the run can tell to the validator's diagnostics. */
 function complete(analysis: Analysis, system: EndpointSystem): Emulation {
   const doc = analysis.doc;
+  if (system.transfers.length === 0 && system.host.transfers.length > 0) {
+    system.transfersNotRun(system.host.present ? 'the host never saw the endpoint: no controller with a bound function was started' : 'there is no [host] section');
+  }
   const diagnostics = [...analysis.diagnostics, ...system.diagnostics];
   for (const t of system.transfers) {
     const range = doc.statements.find((s) => s.line === t.line)?.range ?? { start: { line: t.line, character: 0 }, end: { line: t.line, character: 0 } };
@@ -77,11 +80,23 @@ function complete(analysis: Analysis, system: EndpointSystem): Emulation {
       diagnostics.push({ range, severity: 'warning', code: 'transfer-not-run', message: `transfer ${t.name} did not run: ${t.reason ?? ''}` });
     }
   }
-  // Edge cases E21/E24: aligned windows expose more EP memory than the resources they carry.
   for (const f of analysis.replay.state.functions.values()) {
     const plan = dmaPlans.get(f);
     const link = f.links.primary ?? f.links.secondary;
-    if (!plan || !link || plan.layout.notes.length === 0) continue;
+    if (!plan || !link) continue;
+    // DWC subranges must be multiples of the iATU minimum region (kernel-background C.1): with a
+    // smaller `align` the worker's set_bar fails after HOST_REQ and READY never comes (E20).
+    const regionAlign = analysis.platform.controllers.get(link.epc)?.profile.iatu.regionAlign ?? 0;
+    const bad = plan.layout.window?.submaps.filter((sm) => regionAlign && sm.size % regionAlign !== 0) ?? [];
+    if (bad.length) {
+      diagnostics.push({
+        range: link.origin.range, severity: 'warning', code: 'submap-misaligned',
+        message: `DMA window subrange(s) of ${bad.map((sm) => `0x${sm.size.toString(16)}`).join(', ')} bytes are not multiples of the ${regionAlign / 1024} KiB iATU region: programming the submaps will fail after HOST_REQ and the host will time out (set the platform's align to at least the iATU region)`,
+        ref: 'kernel-background C.1; seed-series 7 E20',
+      });
+    }
+    // Edge cases E21/E24: aligned windows expose more EP memory than the resources they carry.
+    if (plan.layout.notes.length === 0) continue;
     diagnostics.push({
       range: link.origin.range, severity: 'info', code: 'window-exposes-more',
       message: `the DMA window exposes more endpoint memory than described: ${[...new Set(plan.layout.notes)].join('; ')}`,

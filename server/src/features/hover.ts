@@ -294,7 +294,7 @@ function headerHover(ctx: FeatureContext, ix: FeatureIndex, header: SectionHeade
   } else {
     const kind = hostSectionKind(path);
     if (kind === 'host') markdown = hostMarkdown(ctx);
-    else if (kind === 'transfer') markdown = transferMarkdown(ctx, ix, header.line, parts[2]);
+    else if (kind === 'transfer') markdown = transferMarkdown(ix, header.line, parts[2]);
     else if (kind === 'fault') markdown = faultMarkdown(ctx, header.line, parts[2]);
   }
   return markdown === undefined ? undefined : { markdown, range };
@@ -527,17 +527,8 @@ function hostMarkdown(ctx: FeatureContext): string {
   ]);
 }
 
-/** A transfer the run never reached (no controller started with a bound function): its spec, not run. */
-export function notRun(ctx: FeatureContext, line: number): TransferResult | undefined {
-  const t = ctx.emulation.system.host.transfers.find((x) => x.line === line);
-  return t && {
-    name: t.name, direction: t.direction, channel: t.channel, bytes: t.size, status: 'not-run', verified: false, elements: 0, chunks: 0, line,
-    reason: 'the run never reached the host: no controller with a bound function was started (start = 1)',
-  };
-}
-
-function transferMarkdown(ctx: FeatureContext, ix: FeatureIndex, line: number, name: string): string {
-  const t = ix.transferAt.get(line) ?? notRun(ctx, line);
+function transferMarkdown(ix: FeatureIndex, line: number, name: string): string {
+  const t = ix.transferAt.get(line);
   const title = `### Transfer ${code(name)}`;
   if (!t) return join([title, 'This transfer is not part of the run.']);
   const channel = t.direction === 'rc-to-ep' ? 'read' : 'write';
@@ -867,7 +858,7 @@ function hostKeyMarkdown(ctx: FeatureContext, ix: FeatureIndex, kind: HostSectio
   if (!spec) return undefined;
   const header = ix.sectionAt[stmt.line]?.header;
   const name = path.split('/')[2] ?? '';
-  const status = kind === 'host' ? hostMarkdown(ctx) : kind === 'transfer' && header ? transferMarkdown(ctx, ix, header.line, name) : header ? faultMarkdown(ctx, header.line, name) : undefined;
+  const status = kind === 'host' ? hostMarkdown(ctx) : kind === 'transfer' && header ? transferMarkdown(ix, header.line, name) : header ? faultMarkdown(ctx, header.line, name) : undefined;
   const parsed = hostValue(spec, stmt.value.text);
   const value = parsed ? `${code(stmt.value.text)}: ${parsed}` : undefined;
   if (onValue) return join([`${code(stmt.value.text)} → ${code(spec.key)}`, value, status]);

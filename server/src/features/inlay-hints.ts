@@ -8,7 +8,7 @@ import type { Assignment, Position, Range, SectionHeader, Statement } from '../l
 import { describeErrno } from '../emulator/errno';
 import { formatSize } from '../language/units';
 import type { FeatureContext } from './context';
-import { attributeAt, featureIndex, functionResultOf, notRun, readBackOf, type FeatureIndex } from './hover';
+import { attributeAt, featureIndex, functionResultOf, readBackOf, type FeatureIndex } from './hover';
 
 export interface InlayHint {
   position: Position;
@@ -60,7 +60,7 @@ function statementHints(ctx: FeatureContext, ix: FeatureIndex, stmt: Statement):
       const missing = op ? undefined : ix.diagnosticsAt.get(stmt.line)?.find((d) => d.severity === 'error' && d.errno);
       if (missing?.errno) return hint(stmt, `-${missing.errno}`, 'type', describeErrno(missing.errno));
       if (op?.op === 'mkdir') return functionHeader(ctx, stmt);
-      const t = ix.transferAt.get(stmt.line) ?? notRun(ctx, stmt.line);
+      const t = ix.transferAt.get(stmt.line);
       if (!t) return undefined;
       const label = t.status === 'done' ? `done ${formatSize(t.bytes)} ${t.verified ? '✓' : '✗ mismatch'}` : t.status === 'not-run' ? 'not run' : t.status;
       return hint(stmt, label, 'type', t.reason);

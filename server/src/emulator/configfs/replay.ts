@@ -33,6 +33,8 @@ export interface OpRecord {
   path: string;
   result: string;
   log: string[];
+  /** For a successful `ln -s` that bound a physical function: the function number it got. */
+  funcNo?: number;
 }
 
 /**
@@ -521,7 +523,7 @@ class Replayer {
     const ready = epf.driver !== 'pci_epf_ntb' || (epf.links.primary && epf.links.secondary);
     epf.bound = !!ready;
     if (dir.startsWith('controllers/')) epc.links.set(linkName, epf.path);
-    this.record(stmt, 'link', path, 'ok');
+    this.record(stmt, 'link', path, 'ok').funcNo = funcNo;
     if (epc.started) {
       this.warn(stmt.range, 'link-after-start', `${epc.name} was started before this link: the host may already have enumerated the endpoint without this function`,
         { ref: 'kernel-background A.3', related: epc.startOrigin ? [{ range: epc.startOrigin.range, message: 'started here' }] : undefined });
