@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { PreviewPanel } from './preview/panel';
+import { registerDebugging } from './debug';
 
 let client: LanguageClient | undefined;
 
@@ -155,6 +156,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PciepA
   context.subscriptions.push(status, output);
 
   registerCommands(context, output);
+  registerDebugging(context);
   context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
     if (e.document.languageId === 'pciep') PreviewPanel.current(e.document.uri)?.refresh();
   }));

@@ -14,7 +14,7 @@ import type {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from './language/diagnostics';
 import { AnalysisCache } from './features/documents';
-import type { FeatureContext, Edit } from './features/context';
+import { createContext, type FeatureContext, type Edit } from './features/context';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlay-hints';
 import { codeLenses } from './features/code-lens';
@@ -255,8 +255,9 @@ connection.onCodeAction((p, token) => guarded('code actions', [], () => {
       });
     }
   }
-  if (!only || only.some((k) => k.startsWith(CodeActionKind.SourceFixAll) || k === CodeActionKind.Source)) {
-    const edits = fixAll(ctx);
+  // Fix-all may re-emulate several times: only when asked for (VS Code asks for quick fixes on every cursor move).
+  if (only?.some((k) => k.startsWith(CodeActionKind.SourceFixAll) || k === CodeActionKind.Source)) {
+    const edits = fixAll(ctx, (t) => createContext(t, cache.platformOptions));
     if (edits.length) out.push({ title: 'Fix all pciep problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: edits.map(toTextEdit) } } });
   }
   return out;

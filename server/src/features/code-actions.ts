@@ -270,7 +270,8 @@ function moveBeforeLink(f: Facts, d: Diagnostic, linkLine: number): CodeAction[]
   // The last section, starting before the link, in which the attribute can be written.
   let target: Section | undefined;
   for (const s of f.doc.sections) {
-    if (!s.header || s.header.line > linkLine) break;
+    if (!s.header) continue;
+    if (s.header.line > linkLine) break;
     if (s.header.normPath !== null && dirs.has(s.header.normPath)) target = s;
   }
   if (!target?.header?.normPath) return [];

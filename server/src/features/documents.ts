@@ -18,6 +18,10 @@ export class AnalysisCache {
   /** Editor settings that change every analysis; setting them drops the cache. */
   private options: PlatformOptions = {};
 
+  get platformOptions(): PlatformOptions {
+    return this.options;
+  }
+
   setOptions(options: PlatformOptions): void {
     this.options = options;
     this.entries.clear();

@@ -73,6 +73,8 @@ type Dir =
   | { kind: 'controller'; epc: EpcState };
 
 const HOST_PREFIX = 'host';
+/** arm64 (every DWC endpoint SoC here): an unsigned long holds 64 bits. */
+const BITS_PER_LONG = 64;
 
 function isHostPath(path: string): boolean {
   return path === HOST_PREFIX || path.startsWith(HOST_PREFIX + '/');
@@ -109,7 +111,7 @@ class Replayer {
     hooks.attach?.(this.state);
     for (const c of platform.controllers.values()) {
       this.state.controllers.set(c.name, {
-        name: c.name, controller: c, started: false, functionNumMap: 0, links: new Map(),
+        name: c.name, controller: c, started: false, functionNums: new Set(), links: new Map(),
         // Controllers initialised at probe are ready before any link (kernel-background E.1).
         initComplete: c.profile.initAt === 'probe', delegated: new Map(), dwc: newDwcBarState(), dramNext: EP_DRAM_BASE,
       });
@@ -471,7 +473,11 @@ class Replayer {
         { ref: 'kernel-background A.4', related: [{ range: existing.origin.range, message: 'linked here' }] });
     }
     let funcNo = 0;
-    while (epc.functionNumMap & (1 << funcNo)) funcNo++;
+    while (epc.functionNums.has(funcNo)) funcNo++;
+    // find_first_zero_bit over one unsigned long: no function number beyond BITS_PER_LONG - 1 (A.4).
+    if (funcNo >= BITS_PER_LONG) {
+      return this.failOp(stmt, 'link', path, 'EINVAL', 'max-functions', `${epc.name} has no free function number (the map is one ${BITS_PER_LONG}-bit word)`, { ref: 'kernel-background A.4' });
+    }
     const max = epc.controller.profile.maxFunctions;
     if (funcNo > max - 1) {
       const others = [...this.state.functions.values()].filter((f) => f.links.primary?.epc === epc.name || f.links.secondary?.epc === epc.name);
@@ -486,11 +492,11 @@ class Replayer {
         },
         [`${pfx}: Exceeding max supported Function Number`]);
     }
-    epc.functionNumMap |= 1 << funcNo;
+    epc.functionNums.add(funcNo);
     epf.links[iface] = { epc: epc.name, linkName, dir, origin: origin(stmt) };
     epf.funcNo[iface] = funcNo;
     const undoAdd = () => {
-      epc.functionNumMap &= ~(1 << funcNo);
+      epc.functionNums.delete(funcNo);
       delete epf.links[iface];
       delete epf.funcNo[iface];
     };
@@ -585,7 +591,7 @@ class Replayer {
     const epc = this.state.controllers.get(l.epc)!;
     const funcNo = epf.funcNo[iface] ?? 0;
     if (epf.bound) driverModel(epf.driver)?.unbind(this.env(epf, epc, iface, funcNo, 0));
-    epc.functionNumMap &= ~(1 << funcNo);
+    epc.functionNums.delete(funcNo);
     delete epf.links[iface];
     delete epf.funcNo[iface];
     epf.bound = false;

@@ -52,8 +52,8 @@ export interface EpcState {
   /** Cached value of the `start` attribute (kernel-background A.3). */
   started: boolean;
   startOrigin?: Origin;
-  /** Bit i set when function number i is taken (epc->function_num_map). */
-  functionNumMap: number;
+  /** Function numbers taken (epc->function_num_map, an unsigned long: 64 bits on arm64). */
+  functionNums: Set<number>;
   /** Symlinks in controllers/<name>/ (link name → function path). */
   links: Map<string, string>;
   /** Whether the EPC's registers are initialised (epc->init_complete). */
