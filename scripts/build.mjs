@@ -7,6 +7,7 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/debug/main.ts'], outfile: 'dist/debug-adapter.js' },
 ];
 const minify = process.argv.includes('--minify');
 await Promise.all(entries.map((e) => build({ ...common, ...e, minify })));

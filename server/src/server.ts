@@ -22,7 +22,7 @@ import { complete, type CompletionItem as PlainCompletion } from './features/com
 import { codeActions, fixAll } from './features/code-actions';
 import { documentSymbols, type DocSymbol } from './features/symbols';
 import { foldingRanges } from './features/folding';
-import { definition, documentLinks, prepareRename, references, rename } from './features/navigation';
+import { buildIndex, definition, documentLinks, prepareRename, references, rename, type NameIndex } from './features/navigation';
 import { semanticTokens, semanticTokensRange, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semantic-tokens';
 import { format, formatRange } from './features/formatting';
 import { toEmulateJson } from './emulator/views/result';
@@ -51,6 +51,18 @@ function contextOf(uri: string): FeatureContext | undefined {
   const doc = documents.get(uri);
   if (!doc) return undefined;
   return cache.get(uri, doc.version, () => doc.getText());
+}
+
+/**
+ * The navigation index (every name mention) of one analysis, built once: semantic tokens, document
+ * links, definition, references and rename all read it, and editors ask for several of them per
+ * version. Keyed by the context object, so a new version never sees an old index.
+ */
+const indexes = new WeakMap<FeatureContext, NameIndex>();
+function indexOf(ctx: FeatureContext): NameIndex {
+  let index = indexes.get(ctx);
+  if (!index) indexes.set(ctx, (index = buildIndex(ctx)));
+  return index;
 }
 
 /** Runs a feature; a failure is logged and answered with `fallback`, never thrown at the client. */
@@ -275,40 +287,40 @@ connection.onFoldingRanges((p) => guarded('folding', [], () => {
 
 connection.onDefinition((p) => guarded('definition', [], () => {
   const ctx = contextOf(p.textDocument.uri);
-  return ctx ? definition(ctx, p.position).map((range) => ({ uri: p.textDocument.uri, range })) : [];
+  return ctx ? definition(ctx, p.position, indexOf(ctx)).map((range) => ({ uri: p.textDocument.uri, range })) : [];
 }));
 
 connection.onReferences((p) => guarded('references', [], () => {
   const ctx = contextOf(p.textDocument.uri);
-  return ctx ? references(ctx, p.position, p.context.includeDeclaration).map((range) => ({ uri: p.textDocument.uri, range })) : [];
+  return ctx ? references(ctx, p.position, p.context.includeDeclaration, indexOf(ctx)).map((range) => ({ uri: p.textDocument.uri, range })) : [];
 }));
 
 connection.onPrepareRename((p) => guarded('prepare rename', null, () => {
   const ctx = contextOf(p.textDocument.uri);
-  return (ctx && prepareRename(ctx, p.position)) ?? null;
+  return (ctx && prepareRename(ctx, p.position, indexOf(ctx))) ?? null;
 }));
 
 connection.onRenameRequest((p) => {
   const ctx = contextOf(p.textDocument.uri);
   if (!ctx) return null;
-  const r = guarded('rename', { error: 'rename failed' } as ReturnType<typeof rename>, () => rename(ctx, p.position, p.newName));
+  const r = guarded('rename', { error: 'rename failed' } as ReturnType<typeof rename>, () => rename(ctx, p.position, p.newName, indexOf(ctx)));
   if ('error' in r) throw new Error(r.error);
   return { changes: { [p.textDocument.uri]: r.edits.map(toTextEdit) } };
 });
 
 connection.onDocumentLinks((p) => guarded('document links', [], () => {
   const ctx = contextOf(p.textDocument.uri);
-  return ctx ? documentLinks(ctx).map((l) => ({ range: l.range, target: `${p.textDocument.uri}#L${l.targetLine + 1}`, tooltip: l.tooltip })) : [];
+  return ctx ? documentLinks(ctx, indexOf(ctx)).map((l) => ({ range: l.range, target: `${p.textDocument.uri}#L${l.targetLine + 1}`, tooltip: l.tooltip })) : [];
 }));
 
 connection.languages.semanticTokens.on((p) => guarded('semantic tokens', { data: [] }, () => {
   const ctx = contextOf(p.textDocument.uri);
-  return { data: ctx ? encodeTokens(semanticTokens(ctx)) : [] };
+  return { data: ctx ? encodeTokens(semanticTokens(ctx, indexOf(ctx))) : [] };
 }));
 
 connection.languages.semanticTokens.onRange((p) => guarded('semantic tokens', { data: [] }, () => {
   const ctx = contextOf(p.textDocument.uri);
-  return { data: ctx ? encodeTokens(semanticTokensRange(ctx, p.range)) : [] };
+  return { data: ctx ? encodeTokens(semanticTokensRange(ctx, p.range, indexOf(ctx))) : [] };
 }));
 
 connection.onDocumentFormatting((p) => guarded('formatting', [], () => {

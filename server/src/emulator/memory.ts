@@ -27,15 +27,29 @@ export interface Resolved {
   offset: number;
 }
 
+/**
+ * Robustness (docs/robustness.md): the most bytes one region is backed with. Node cannot allocate
+ * a larger Buffer (RangeError), and a file can ask for larger BARs (`align = 16G`, 64-bit BAR
+ * sizes): such a region is backed up to this size, and accesses past it abort like unmapped
+ * memory. Backing is allocated lazily and zero pages cost nothing until touched.
+ */
+export const MAX_REGION_BYTES = 2 ** 32;
+
 export class AddressSpace {
   private readonly regions: Region[] = [];
+  /**
+   * Regions that were not put on the bus because they overlap one already there (see `add`), as
+   * "name overlaps other" lines. Empty in every well-formed run.
+   */
+  readonly conflicts: string[] = [];
 
   constructor(readonly name: string) {}
 
-  /** Adds plain memory; overlapping an existing region is a programming error of the caller. */
+  /** Adds plain memory (see `add` for overlaps and MAX_REGION_BYTES for the size). */
   addRam(name: string, base: bigint, size: number): Region {
     let buf: Buffer | undefined;
-    return this.add({ name, base, size, bytes: () => (buf ??= Buffer.alloc(size)) });
+    const backed = Math.min(size, MAX_REGION_BYTES);
+    return this.add({ name, base, size: backed, bytes: () => (buf ??= Buffer.alloc(backed)) });
   }
 
   /** Adds memory that is already backed by a buffer (e.g. a BAR's allocation seen from elsewhere). */
@@ -45,13 +59,22 @@ export class AddressSpace {
 
   addMmio(name: string, base: bigint, size: number, mmio: Mmio): Region {
     let buf: Buffer | undefined;
-    return this.add({ name, base, size, mmio, bytes: () => (buf ??= Buffer.alloc(size)) });
+    const backed = Math.min(size, MAX_REGION_BYTES);
+    return this.add({ name, base, size: backed, mmio, bytes: () => (buf ??= Buffer.alloc(backed)) });
   }
 
+  /**
+   * Puts `r` on the bus. A region overlapping one already there is returned but left off the bus
+   * (recorded in `conflicts`): the first region keeps the addresses. Robustness
+   * (docs/robustness.md): this used to throw, and overrides in a file (`edma-reg-phys`,
+   * `edma-ll-size`, `align`, huge BARs) can place regions on top of each other, which made the
+   * whole emulation (and every editor feature) fail.
+   */
   private add(r: Region): Region {
     for (const o of this.regions) {
       if (r.base < o.base + BigInt(o.size) && o.base < r.base + BigInt(r.size)) {
-        throw new Error(`${this.name}: region ${r.name} overlaps ${o.name}`);
+        this.conflicts.push(`${r.name} overlaps ${o.name}`);
+        return r;
       }
     }
     this.regions.push(r);

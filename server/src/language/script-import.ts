@@ -33,6 +33,8 @@ export interface ImportOptions {
 }
 
 const NOT_IMPORTED = '# (not imported) ';
+/** Longest value a variable expansion may produce: PAGE_SIZE / PATH_MAX (see Importer.expand). */
+const MAX_EXPANSION = 4096;
 /** Trailing comments line up here when the statement is short enough, as in DESIGN.md's examples. */
 const COMMENT_COLUMN = 40;
 const posix = nodePath.posix;
@@ -55,40 +57,77 @@ function atWordStart(text: string, i: number): boolean {
   return i === 0 || /[\s;&|()<>]/.test(text[i - 1]);
 }
 
-/** How a line ends: complete, continued by a trailing backslash, or inside an open quote. */
-function lineEnd(text: string): 'complete' | 'continued' | 'open-quote' {
-  let quote: string | null = null;
+type Quote = "'" | '"' | null;
+type LineEndState = 'complete' | 'continued' | 'open-quote';
+
+/**
+ * How a line ends: complete, continued by a trailing backslash, or inside an open quote. Scans
+ * `text` entering in `quote`; `before` is the character in front of `text` in the logical line
+ * (undefined at its start), which decides whether a `#` at index 0 starts a comment.
+ */
+function lineEnd(text: string, quote: Quote = null, before?: string): { end: LineEndState; quote: Quote } {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quote === "'") {
       if (ch === "'") quote = null;
     } else if (ch === '\\') {
-      if (i === text.length - 1) return 'continued';
+      if (i === text.length - 1) return { end: 'continued', quote };
       i++;
     } else if (quote === '"') {
       if (ch === '"') quote = null;
     } else if (ch === "'" || ch === '"') {
       quote = ch;
-    } else if (ch === '#' && atWordStart(text, i)) {
-      return 'complete';
+    } else if (ch === '#' && (i > 0 ? atWordStart(text, i) : before === undefined || /[\s;&|()<>]/.test(before))) {
+      return { end: 'complete', quote };
     }
   }
-  return quote ? 'open-quote' : 'complete';
+  return { end: quote ? 'open-quote' : 'complete', quote };
 }
 
-/** Joins backslash continuations and quotes that span lines, as sh reads them. */
-function readLogicalLine(lines: string[], first: number): LogicalLine {
-  let text = lines[first];
+/**
+ * Joins backslash continuations and quotes that span lines, as sh reads them.
+ *
+ * Robustness (docs/robustness.md): this used to re-scan the whole joined text after every added
+ * line and rebuild it with `slice` + `+`, which made 100,000 continued or quote-spanning lines take
+ * minutes (quadratic). Now each physical line is scanned once per logical line, entering with the
+ * quote state the previous one left, and the pieces are joined once. A quote never closed falls
+ * back to the first line alone; `failed` remembers every (line, entering state) that ran into such
+ * a quote, so the next logical lines, which start inside the same unterminated span, stop at once
+ * instead of scanning to the end of the file again (same result, linear time).
+ */
+function readLogicalLine(lines: string[], first: number, failed: Set<string> = new Set()): LogicalLine {
+  const pieces = [lines[first]];
+  const visited = [`${first}::1`];
   let last = first;
-  for (;;) {
-    const state = lineEnd(text);
-    if (state === 'complete' || last + 1 >= lines.length) break;
+  const known = failed.has(visited[0]);
+  let state: { end: LineEndState; quote: Quote } = known ? { end: 'open-quote', quote: null } : lineEnd(lines[first]);
+  let before: string | undefined;
+  while (!known && state.end !== 'complete' && last + 1 < lines.length) {
     last++;
-    text = state === 'continued' ? text.slice(0, -1) + lines[last] : `${text}\n${lines[last]}`;
+    if (state.end === 'continued') {
+      const cur = pieces[pieces.length - 1].slice(0, -1);
+      pieces[pieces.length - 1] = cur;
+      if (cur.length) before = cur[cur.length - 1];
+    } else {
+      pieces.push('\n');
+      before = '\n';
+    }
+    const wordStart = before === undefined || /[\s;&|()<>]/.test(before);
+    const key = `${last}:${state.quote ?? ''}:${state.quote === null && wordStart ? 1 : 0}`;
+    visited.push(key);
+    if (failed.has(key)) {
+      state = { end: 'open-quote', quote: state.quote };
+      break;
+    }
+    pieces.push(lines[last]);
+    state = lineEnd(lines[last], state.quote, before);
   }
   // A quote never closed would swallow the rest of the file; keep the damage to one line.
-  if (lineEnd(text) === 'open-quote') return { text: lines[first], first, last: first };
-  return { text, first, last };
+  if (state.end === 'open-quote') {
+    for (const k of visited) failed.add(k);
+    return { text: lines[first], first, last: first };
+  }
+  return { text: pieces.join(''), first, last };
 }
 
 // ---- lexer ------------------------------------------------------------------------------------
@@ -127,7 +166,8 @@ function isRedirect(op: string): boolean {
 class Lexer {
   private i = 0;
 
-  constructor(private readonly s: string) {}
+  /** `depth`: how many `${X:-…}` defaults this text is nested in (see MAX_DEFAULT_NESTING). */
+  constructor(private readonly s: string, private readonly depth = 0) {}
 
   lex(): Lexed {
     const tokens: Token[] = [];
@@ -275,7 +315,7 @@ class Lexer {
       const close = this.matching(at + 1, '{', '}');
       if (close < 0) return 'missing closing } of ${';
       this.i = close + 1;
-      return braceVariable(this.s.slice(at + 2, close), quoted);
+      return braceVariable(this.s.slice(at + 2, close), quoted, this.depth);
     }
     const name = NAME.exec(this.s.slice(at + 1));
     if (!name) {
@@ -287,12 +327,20 @@ class Lexer {
   }
 }
 
+/**
+ * Robustness (docs/robustness.md): defaults nested deeper than this are refused. Each level lexes
+ * its default with a new Lexer, so `${A:-${A:-…}}` 10,000 deep overflowed the stack (an exception
+ * out of importScript, which must never throw) after quadratic work.
+ */
+const MAX_DEFAULT_NESTING = 16;
+
 /** `${NAME}`, `${NAME:-default}`, `${NAME-default}` (`:=`/`=` read the same); anything else is refused. */
-function braceVariable(inner: string, quoted: boolean): Part {
+function braceVariable(inner: string, quoted: boolean, depth = 0): Part {
   const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:(:?)([-=])([\s\S]*))?$/.exec(inner);
   if (!m) return { kind: 'bad', what: `\${${inner}}` };
   if (m[3] === undefined) return { kind: 'var', name: m[1], quoted, ifEmpty: false };
-  const fallback = new Lexer(m[4]).readParts(false);
+  if (depth >= MAX_DEFAULT_NESTING) return { kind: 'bad', what: `\${…} defaults nested more than ${MAX_DEFAULT_NESTING} deep` };
+  const fallback = new Lexer(m[4], depth + 1).readParts(false);
   if (typeof fallback === 'string') return { kind: 'bad', what: `\${${inner}}` };
   return { kind: 'var', name: m[1], quoted, fallback, ifEmpty: m[2] === ':' };
 }
@@ -653,6 +701,8 @@ class Importer {
   private line = 0;
   /** The logical line being run (continuations joined); word offsets point into it. */
   private current = '';
+  /** (line, entering quote state) pairs known to run into a quote that never closes (readLogicalLine). */
+  private readonly unterminated = new Set<string>();
 
   constructor(private readonly lines: string[], private readonly root: string) {
     this.cwd = root;
@@ -680,7 +730,7 @@ class Importer {
       return i + 1;
     }
     this.inForeignBlock = false;
-    return this.logicalLine(readLogicalLine(this.lines, i));
+    return this.logicalLine(readLogicalLine(this.lines, i, this.unterminated));
   }
 
   // ---- comments ----
@@ -810,7 +860,13 @@ class Importer {
 
   private expand(parts: Part[], split: boolean): Expanded {
     let text = '';
+    let expanded = false;
     for (const p of parts) {
+      // Robustness (docs/robustness.md): `A=$A$A` repeated doubles a value each line; 40 lines
+      // threw "Invalid string length" out of importScript after gigabytes of work. A value built
+      // from variables may not exceed a page: configfs takes at most PAGE_SIZE per write and a
+      // path at most PATH_MAX, both 4096 bytes, so nothing importable is longer.
+      if (expanded && text.length > MAX_EXPANSION) return { ok: false, message: `the expanded value is longer than ${MAX_EXPANSION} bytes` };
       if (p.kind === 'text') {
         text += p.text;
         continue;
@@ -821,6 +877,7 @@ class Importer {
         const fb = this.expand(p.fallback, split && !p.quoted);
         if (!fb.ok) return fb;
         text += fb.text;
+        expanded = true;
         continue;
       }
       if (value === undefined) {
@@ -829,7 +886,9 @@ class Importer {
       }
       if (split && !p.quoted && /\s/.test(value)) return { ok: false, message: `unquoted $${p.name} would be split at its blanks` };
       text += value;
+      expanded = true;
     }
+    if (expanded && text.length > MAX_EXPANSION) return { ok: false, message: `the expanded value is longer than ${MAX_EXPANSION} bytes` };
     return { ok: true, text };
   }
 

@@ -52,6 +52,8 @@ export interface ReplayHooks {
   afterStart?(epc: EpcState, stmt: Assignment): Iterable<StepInfo> | void;
   /** After `start = 0`. */
   afterStop?(epc: EpcState, stmt: Assignment): void;
+  /** Steps that happened as side effects of the last statement (e.g. a teardown's reclaim). */
+  drain?(): Iterable<StepInfo>;
   /** Before a bound function is unbound (unlink), while its state is intact. */
   beforeUnbind?(epf: EpfState, epc: EpcState, iface: Interface, stmt: Unlink): void;
 }
@@ -252,6 +254,7 @@ class Replayer {
         else if (stmt.kind === 'link') this.link(dir, stmt);
         else if (stmt.kind === 'unlink') this.unlink(dir, stmt);
         else this.rmdir(dir, stmt);
+        if (this.hooks.drain) yield* this.hooks.drain();
         while (this.deferred.length) yield* this.deferred.shift()!;
       }
     }

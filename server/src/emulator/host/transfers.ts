@@ -39,6 +39,29 @@ export const HOST_XFER_BASE = 0x1_0000_0000n;
 /** Time model: 4 GB/s on the link (PCIe Gen3 x4-like), for the timeline only. */
 const BYTES_PER_US = 4000;
 
+/**
+ * Robustness limits (emulator choice, docs/robustness.md). Every transfer really allocates and
+ * copies its bytes, and every bring-up re-runs all the file's transfers, so before these limits a
+ * typed `size = 2G` cost 7 GB of memory, `size = 16G` threw out of the emulator (Buffer.alloc
+ * range), `element-size = 1` built a million LL elements, and 200 `start = 0/1` toggles re-ran a
+ * 1 MiB transfer 200 times. Past the limits a transfer is reported `not-run` with the reason.
+ */
+export const TRANSFER_LIMITS = { bytesPerTransfer: 64 * 1024 * 1024, bytesPerRun: 64 * 1024 * 1024, elementsPerRun: 65536 };
+const spent = new WeakMap<EndpointSystem, { bytes: number; elements: number }>();
+
+function overLimit(sys: EndpointSystem, t: TransferSpec): string | undefined {
+  const mib = (n: number) => `${n / (1024 * 1024)} MiB`;
+  if (t.size > TRANSFER_LIMITS.bytesPerTransfer) return `the emulator moves at most ${mib(TRANSFER_LIMITS.bytesPerTransfer)} per transfer`;
+  const step = t.elementSize && t.elementSize > 0 ? t.elementSize : t.size;
+  const elements = Math.max(1, Math.ceil(t.size / Math.max(1, step)));
+  const used = spent.get(sys) ?? { bytes: 0, elements: 0 };
+  if (used.bytes + t.size > TRANSFER_LIMITS.bytesPerRun || used.elements + elements > TRANSFER_LIMITS.elementsPerRun) {
+    return `the emulator's budget of ${mib(TRANSFER_LIMITS.bytesPerRun)} and ${TRANSFER_LIMITS.elementsPerRun} LL elements per run is used up (${used.bytes} bytes, ${used.elements} elements so far)`;
+  }
+  spent.set(sys, { bytes: used.bytes + t.size, elements: used.elements + elements });
+  return undefined;
+}
+
 function allocHost(sys: EndpointSystem, size: number): bigint {
   const addr = sys.hostXferNext;
   sys.hostMem.addRam(`host buffer @0x${addr.toString(16)}`, addr, size);
@@ -76,6 +99,8 @@ function* runOne(sys: EndpointSystem, dev: DeviceRuntime, ep: EpBus, t: Transfer
   const descBar = bar(entry.desc.bar);
   if (regBar === undefined || descBar === undefined) return { ...base, reason: 'a BAR named by the metadata has no host address' };
   const regBase = regBar + parsed.regOffset;
+  const limit = overLimit(sys, t);
+  if (limit) return { ...base, reason: limit };
   const hostBuf = t.direction === 'rc-to-ep' ? (t.src ?? allocHost(sys, t.size)) : (t.dst ?? allocHost(sys, t.size));
   const epBuf = t.direction === 'rc-to-ep' ? (t.dst ?? allocEpBuffer(ep, t.size)) : (t.src ?? allocEpBuffer(ep, t.size));
   const [src, dst] = t.direction === 'rc-to-ep' ? [hostBuf, epBuf] : [epBuf, hostBuf];

@@ -106,6 +106,7 @@ export class EndpointSystem {
   hooks(_platform: PlatformModel): ReplayHooks {
     return {
       attach: (state) => { this.allFunctions = () => state.functions.values(); },
+      drain: () => this.drainSteps(),
       afterStart: (epc, stmt) => this.bringUp(epc, stmt.line),
       afterStop: (epc, stmt) => {
         this.clock.log('ep', 'stop', `dw-pcie ${epc.name}: LTSSM disabled (start = 0)`, stmt.line);

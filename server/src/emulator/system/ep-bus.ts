@@ -20,6 +20,29 @@ export interface EpBus {
   xferNext: bigint;
 }
 
+/** Largest register window the engine models with its own backing store (the rest of a larger window reads 0). */
+const MAX_MODELLED_REG_WINDOW = 16 * 1024 * 1024;
+
+/**
+ * Robustness (docs/robustness.md): the eDMA facts come from the profile, and a file may override
+ * them (`edma-reg-size`). Before, `edma-reg-size = 0` (documented as "no register window") or any
+ * window the engine cannot hold threw out of the emulator, and a 4 GiB window overflowed the
+ * engine's register file. Now the engine keeps its own register file when the published window
+ * cannot be modelled (the MMIO region still spans the published size; reads past the registers
+ * return 0). Overlapping regions are handled by AddressSpace.add.
+ */
+function newEngine(e: EpcState['controller']['profile']['edma'], bus: AddressSpace, remote: AddressSpace, onInterrupt: (ev: EdmaInterruptEvent) => void): EdmaEngine | undefined {
+  const opts = { mapFormat: e.mapFormat, wrChannels: e.wrChannels, rdChannels: e.rdChannels, local: bus, remote, onInterrupt };
+  for (const windowSize of [e.regSize <= MAX_MODELLED_REG_WINDOW ? e.regSize : undefined, undefined]) {
+    try {
+      return new EdmaEngine({ ...opts, windowSize });
+    } catch {
+      // Not a window the engine can model: try its own register file, else no engine at all.
+    }
+  }
+  return undefined;
+}
+
 export function buildEpBus(epc: EpcState, remote: AddressSpace, onInterrupt: (ev: EdmaInterruptEvent) => void): EpBus {
   const bus = new AddressSpace(`ep:${epc.name}`);
   const e = epc.controller.profile.edma;
@@ -27,11 +50,8 @@ export function buildEpBus(epc: EpcState, remote: AddressSpace, onInterrupt: (ev
   if (e.present) {
     const ll = (e.wrChannels + e.rdChannels) * e.llRegionSize;
     if (ll > 0) bus.addRam('LL regions', LL_POOL_BASE, ll);
-    engine = new EdmaEngine({
-      mapFormat: e.mapFormat, wrChannels: e.wrChannels, rdChannels: e.rdChannels, local: bus, remote, onInterrupt,
-      windowSize: e.regSize,
-    });
-    bus.addMmio('eDMA registers', e.regPhys, e.regSize, engine);
+    engine = newEngine(e, bus, remote, onInterrupt);
+    if (engine) bus.addMmio('eDMA registers', e.regPhys, e.regSize, engine);
   }
   return { epc, bus, engine, backings: new Map(), xferNext: EP_XFER_BASE };
 }
