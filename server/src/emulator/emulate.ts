@@ -39,11 +39,12 @@ export interface SteppedEmulation {
   finish(): Emulation;
 }
 
-export function emulateSteps(text: string, opts?: PlatformOptions): SteppedEmulation {
+/** `describe = false` skips building statement step descriptions (nobody is stepping). */
+export function emulateSteps(text: string, opts?: PlatformOptions, describe = true): SteppedEmulation {
   const doc = parse(text);
   const system = new EndpointSystem(doc, readHostConfig(doc));
   const platform = resolvePlatforms(doc, opts);
-  const { steps, result } = replaySteps(doc, platform, system.hooks(platform), () => system.clock.now);
+  const { steps, result } = replaySteps(doc, platform, system.hooks(platform), () => system.clock.now, describe);
   let done: Emulation | undefined;
   return {
     doc, platform, system, replay: result, steps,
@@ -57,7 +58,7 @@ export function emulateSteps(text: string, opts?: PlatformOptions): SteppedEmula
 }
 
 export function emulate(text: string, opts?: PlatformOptions): Emulation {
-  return emulateSteps(text, opts).finish();
+  return emulateSteps(text, opts, false).finish();
 }
 
 /** Adds what only the run can tell to the validator's diagnostics. */

@@ -28,12 +28,13 @@ export interface Resolved {
 }
 
 /**
- * Robustness (docs/robustness.md): the most bytes one region is backed with. Node cannot allocate
- * a larger Buffer (RangeError), and a file can ask for larger BARs (`align = 16G`, 64-bit BAR
- * sizes): such a region is backed up to this size, and accesses past it abort like unmapped
- * memory. Backing is allocated lazily and zero pages cost nothing until touched.
+ * Robustness (docs/robustness.md): the most bytes one region is backed with (emulator limit). A
+ * file can ask for BARs Node cannot even allocate (`align = 16G`, huge 64-bit BAR sizes: Buffer
+ * throws a RangeError past 4 GiB) or that cost gigabytes of address space per emulation, re-run on
+ * every edit. Such a region is backed up to 1 GiB; accesses past that abort like unmapped memory.
+ * Backing is allocated lazily, and untouched zero pages cost no resident memory.
  */
-export const MAX_REGION_BYTES = 2 ** 32;
+export const MAX_REGION_BYTES = 2 ** 30;
 
 export class AddressSpace {
   private readonly regions: Region[] = [];

@@ -75,6 +75,8 @@ type Dir =
   | { kind: 'controller'; epc: EpcState };
 
 const HOST_PREFIX = 'host';
+/** The one step object yielded for every statement when nobody reads them (plain emulate()). */
+const UNDESCRIBED: StepInfo = { kind: 'statement', side: 'ep', phase: 'configfs', frames: [], text: '', t: 0 };
 /** arm64 (every DWC endpoint SoC here): an unsigned long holds 64 bits. */
 const BITS_PER_LONG = 64;
 
@@ -217,7 +219,7 @@ class Replayer {
   now: () => number = () => 0;
 
   run(doc: Document): void {
-    for (const step of this.steps(doc)) void step;
+    for (const step of this.steps(doc, false)) void step;
   }
 
   private statementStep(stmt: Statement, dir: string): StepInfo {
@@ -236,12 +238,14 @@ class Replayer {
   }
 
   /** The replay as steps: a StepInfo before each configfs statement, then any deferred bring-up steps. */
-  *steps(doc: Document): Generator<StepInfo> {
+  *steps(doc: Document, describe = true): Generator<StepInfo> {
+    // Nobody reads statement steps when the whole run is drained at once: skip building them.
+    const info = (stmt: Statement, dir: string) => (describe ? this.statementStep(stmt, dir) : UNDESCRIBED);
     let dir: string | null = null;
     for (const section of doc.sections) {
       const header = section.header;
       if (header) {
-        if (header.normPath && !isPlatformPath(header.normPath) && !isHostPath(header.normPath)) yield this.statementStep(header, '');
+        if (header.normPath && !isPlatformPath(header.normPath) && !isHostPath(header.normPath)) yield info(header, '');
         dir = this.enter(header.normPath, header);
       } else {
         dir = '';
@@ -249,7 +253,7 @@ class Replayer {
       if (dir === null) continue;
       for (const stmt of section.body) {
         this.dirByLine[stmt.line] = dir;
-        yield this.statementStep(stmt, dir);
+        yield info(stmt, dir);
         if (stmt.kind === 'assign') this.write(dir, stmt);
         else if (stmt.kind === 'link') this.link(dir, stmt);
         else if (stmt.kind === 'unlink') this.unlink(dir, stmt);
@@ -683,8 +687,8 @@ export function replay(doc: Document, platform: PlatformModel, hooks?: ReplayHoo
  * The replay one step at a time: `steps` yields before each statement and bring-up phase;
  * `result` is the live replay state (complete once `steps` is exhausted).
  */
-export function replaySteps(doc: Document, platform: PlatformModel, hooks?: ReplayHooks, now?: () => number): { steps: Generator<StepInfo>; result: ReplayResult } {
+export function replaySteps(doc: Document, platform: PlatformModel, hooks?: ReplayHooks, now?: () => number, describe = true): { steps: Generator<StepInfo>; result: ReplayResult } {
   const r = new Replayer(platform, hooks);
   if (now) r.now = now;
-  return { steps: r.steps(doc), result: resultOf(r) };
+  return { steps: r.steps(doc, describe), result: resultOf(r) };
 }
