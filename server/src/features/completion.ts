@@ -21,6 +21,7 @@ import type { HostKeySpec, HostSectionKind } from '../language/host-schema';
 import { parseInt as kstrtoInt } from '../language/kstrto';
 import { formatSize } from '../language/units';
 import { isUsableBar } from '../emulator/epc/features';
+import { IndexAllocator } from '../emulator/configfs/ida';
 import snippetFile from '../../../snippets/pciep.json';
 import type { FeatureContext } from './context';
 
@@ -70,27 +71,22 @@ export function devNameOf(f: FunctionInfo): string {
  */
 export function functionTable(ctx: FeatureContext): Map<string, FunctionInfo> {
   const out = new Map<string, FunctionInfo>();
-  const used = new Set<number>();
   const live = new Map<string, number>();
-  // Every index below this one is taken (as in the replay and symbols.ts). Robustness
+  // ida_alloc / ida_free like the replay (emulator/configfs/ida.ts). Robustness
   // (docs/robustness.md): searching from 0 on every mkdir made completion in a file with 100,000
   // function sections take 140 s (quadratic).
-  let lowestFree = 0;
+  const ida = new IndexAllocator();
   for (const op of ctx.emulation.analysis.replay.ops) {
     if (op.result !== 'ok') continue;
     if (op.op === 'mkdir') {
-      let index = lowestFree;
-      while (used.has(index)) index++;
-      used.add(index);
-      lowestFree = index + 1;
+      const index = ida.alloc();
       live.set(op.path, index);
       const [, driver, name] = op.path.split('/');
       out.set(op.path, { path: op.path, driver, name, index, line: op.line });
     } else if (op.op === 'rmdir') {
       const index = live.get(op.path);
       if (index !== undefined) {
-        used.delete(index);
-        lowestFree = Math.min(lowestFree, index);
+        ida.free(index);
         live.delete(op.path);
       }
     }

@@ -165,7 +165,11 @@ function makePlan(text: string, opts: FormatOptions): Plan {
 
   // ---- blank lines -------------------------------------------------------------------------
   const blank = (i: number): boolean => i < contentEnd && !errorLines.has(i) && isBlankLine(lines[i]);
-  for (let i = 0; i < contentEnd; i++) if (blank(i)) out[i] = '';
+  // A blank line emptied right after a line ending in a lone CR would turn that CR and its own LF
+  // into one CRLF: the line would vanish and the next format would add it again (not idempotent).
+  // Found by test/fuzz (a mutated example with "\0\r\f" inserted); such a line keeps its blanks.
+  const fusesWithCr = (i: number): boolean => i > 0 && eols[i - 1] === '\r' && eols[i] === '\n';
+  for (let i = 0; i < contentEnd; i++) if (blank(i) && !fusesWithCr(i)) out[i] = '';
   /** Lines where a header's block starts: the header, or the column-0 comments directly above it. */
   const blockStart = new Set<number>();
   for (const s of doc.statements) {

@@ -6,6 +6,7 @@
  */
 import type { Assignment, BodyStatement, Range, Section } from '../language/ast';
 import type { OpRecord } from '../emulator/configfs/replay';
+import { IndexAllocator } from '../emulator/configfs/ida';
 import type { FeatureContext } from './context';
 
 export type DocSymbolKind = 'namespace' | 'module' | 'class' | 'object' | 'property' | 'event' | 'key' | 'function' | 'constant';
@@ -33,9 +34,8 @@ interface Lifetime {
 function lifetimes(ctx: FeatureContext): Map<number, Lifetime> {
   const byCreation = new Map<number, Lifetime>();
   const alive = new Map<string, Lifetime>();
-  const used = new Set<number>();
-  /** Every index below this one is taken. */
-  let lowestFree = 0;
+  /** ida_alloc / ida_free like the replay (emulator/configfs/ida.ts; a hint search was quadratic). */
+  const ida = new IndexAllocator();
   const stmtAt = new Map(ctx.doc.statements.map((s) => [s.line, s]));
   /** Controller-side links (controllers/X/name) → the function they bound. */
   const epcLinks = new Map<string, Lifetime>();
@@ -43,10 +43,7 @@ function lifetimes(ctx: FeatureContext): Map<number, Lifetime> {
     if (op.result !== 'ok') continue;
     if (op.op === 'mkdir') {
       // ida_alloc: the lowest free index, like the replay (kernel-background A.1).
-      let index = lowestFree;
-      while (used.has(index)) index++;
-      used.add(index);
-      lowestFree = index + 1;
+      const index = ida.alloc();
       const life: Lifetime = { path: op.path, index, links: new Map() };
       alive.set(op.path, life);
       byCreation.set(op.line, life);
@@ -54,8 +51,7 @@ function lifetimes(ctx: FeatureContext): Map<number, Lifetime> {
       const life = alive.get(op.path);
       if (life) {
         life.removedAt = op.line;
-        used.delete(life.index);
-        lowestFree = Math.min(lowestFree, life.index);
+        ida.free(life.index);
         alive.delete(op.path);
       }
     } else if (op.op === 'link') {

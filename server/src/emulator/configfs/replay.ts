@@ -18,6 +18,7 @@ import { describeErrno } from '../errno';
 import { driverModel } from '../epf';
 import type { BindEnv, Failure } from '../epf/types';
 import type { ConfigfsState, EpcState, EpfState, Interface, Origin } from './state';
+import { IndexAllocator } from './ida';
 import { devName, EP_DRAM_BASE } from './state';
 import { newDwcBarState } from '../epc/set-bar';
 import { statementFrames, type StepInfo } from '../system/steps';
@@ -129,8 +130,8 @@ class Replayer {
    * cache needs clearing on rmdir alone.
    */
   private readonly dirCache = new Map<string, Dir>();
-  /** Lowest index the global EPF IDR may hand out next (indices below it are all taken). */
-  private lowestFreeIndex = 0;
+  /** The global EPF IDR (ida.ts: lowest free index in O(log n), robustness fix). */
+  private readonly ida = new IndexAllocator();
 
   lookup(path: string): Dir | undefined {
     const hit = this.dirCache.get(path);
@@ -292,10 +293,8 @@ class Replayer {
     const [, driver, name] = path.split('/');
     const values = new Map(defaultValues(driver));
     // ida_alloc hands out the lowest free index (kernel-background A.1).
-    let index = this.lowestFreeIndex;
-    while (this.state.usedIndices.has(index)) index++;
+    const index = this.ida.alloc();
     this.state.usedIndices.add(index);
-    this.lowestFreeIndex = index + 1;
     this.state.functions.set(path, {
       path, driver, name, index, created: origin(header), values, writes: new Map(), links: {}, funcNo: {},
       vfs: new Map(), bound: false, initialised: false,
@@ -667,7 +666,7 @@ class Replayer {
     }
     this.state.functions.delete(path);
     this.state.usedIndices.delete(epf.index);
-    this.lowestFreeIndex = Math.min(this.lowestFreeIndex, epf.index);
+    this.ida.free(epf.index);
     this.dirCache.clear();
     this.record(stmt, 'rmdir', path, 'ok');
   }
