@@ -1,7 +1,7 @@
 /** `pciep check FILE... [--format json]` (CONTRACTS.md). */
 import { emulate } from '../emulator/emulate';
 import type { Io } from './io';
-import { decodeText, EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE } from './io';
+import { EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, readText } from './io';
 import type { JsonDiagnostic } from './output';
 import { formatLine, toJson } from './output';
 
@@ -9,11 +9,8 @@ export function runCheck(files: string[], json: boolean, io: Io): number {
   let exit = EXIT_OK;
   const all: JsonDiagnostic[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = decodeText(io.readFile(file));
-    } catch (e) {
-      io.err(`pciep: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const text = readText(file, io);
+    if (text === undefined) {
       exit = EXIT_UNREADABLE;
       continue;
     }

@@ -16,3 +16,13 @@ export const EXIT_UNREADABLE = 2;
 export function decodeText(buf: Buffer): string {
   return buf.toString('utf8');
 }
+
+/** Reads a file as text for a command; says why on stderr and returns undefined when it cannot. */
+export function readText(file: string, io: Io): string | undefined {
+  try {
+    return decodeText(io.readFile(file));
+  } catch (e) {
+    io.err(`pciep: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return undefined;
+  }
+}

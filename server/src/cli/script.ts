@@ -2,16 +2,11 @@
 import { parse } from '../language/parser';
 import { exportScriptDetailed } from '../language/script-export';
 import type { Io } from './io';
-import { decodeText, EXIT_OK, EXIT_UNREADABLE } from './io';
+import { EXIT_OK, EXIT_UNREADABLE, readText } from './io';
 
 export function runScript(file: string, io: Io): number {
-  let text: string;
-  try {
-    text = decodeText(io.readFile(file));
-  } catch (e) {
-    io.err(`pciep: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    return EXIT_UNREADABLE;
-  }
+  const text = readText(file, io);
+  if (text === undefined) return EXIT_UNREADABLE;
   const { text: script, skipped } = exportScriptDetailed(parse(text));
   // The script carries `# skipped:` comments; stderr says so too, since stdout is usually redirected.
   for (const s of skipped) io.err(`${file}:${s.line}: warning: skipped: ${s.message}`);
