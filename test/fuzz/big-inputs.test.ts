@@ -105,8 +105,8 @@ describe('fuzz: regressions for what the fuzzers found', function () {
     }
   });
 
-  it('format: a blank line after a line ending in a lone CR stays a line (CR + LF never fuse into CRLF): idempotent', () => {
-    for (const text of ['a = 1\n\u0000\r\f\n\n[functions/pci_epf_test/t]\n', 'a = 1\r\t\n[functions/pci_epf_test/t]\n', '# c\r \n\n\n\nb = 2\n']) {
+  it('format: CR + LF never fuse into CRLF, a mid-file U+FEFF never becomes a BOM: idempotent', () => {
+    for (const text of ['a = 1\n\u0000\r\f\n\n[functions/pci_epf_test/t]\n', 'a = 1\r\t\n[functions/pci_epf_test/t]\n', '# c\r \n\n\n\nb = 2\n', '\n\uFEFF\n\n# top\n[platform/ep0]\n']) {
       const once = formatText(text);
       assert.equal(formatText(once), once, JSON.stringify(text));
       assert.deepEqual(statementSequence(once), statementSequence(text));

@@ -20,8 +20,6 @@ export const LONG = process.env.PCIEP_FUZZ === 'long';
 export const SEEDS = {
   mutatedDocuments: 0x5eed_0001,
   generatedDocuments: 0x5eed_0002,
-  features: 0x5eed_0003,
-  formatting: 0x5eed_0004,
   importScripts: 0x5eed_0005,
   importRoundTrip: 0x5eed_0006,
   metadataBlobs: 0x5eed_0007,

@@ -187,7 +187,7 @@ describe('fuzz: debug adapter (DAP request sequences, in-process)', function () 
           n++;
         },
       ),
-      params('dap', 12, 1500),
+      params('dap', 25, 2000),
     );
     assert.ok(n > 0);
   });

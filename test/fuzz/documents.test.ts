@@ -43,7 +43,7 @@ describe('fuzz: .pciep documents through every feature', function () {
         count('mutated documents');
         runAllFeatures(doc.text, { positions, newNames, fixAll: LONG || withFixAll });
       }),
-      params('mutatedDocuments', 30, 3000),
+      params('mutatedDocuments', 80, 5000),
     );
   });
 
@@ -53,7 +53,7 @@ describe('fuzz: .pciep documents through every feature', function () {
         count('bring-up skeleton documents');
         runAllFeatures(text, { positions, fixAll: LONG || withFixAll });
       }),
-      params('skeletonDocuments', 30, 3000),
+      params('skeletonDocuments', 80, 5000),
     );
   });
 
@@ -63,7 +63,7 @@ describe('fuzz: .pciep documents through every feature', function () {
         count('generated documents');
         runAllFeatures(text, { positions, fixAll: LONG || withFixAll });
       }),
-      params('generatedDocuments', 30, 3000),
+      params('generatedDocuments', 60, 5000),
     );
   });
 });
@@ -99,7 +99,7 @@ describe('fuzz: invalid UTF-8 through the CLI (check, emulate --json, script, im
           if (name.endsWith('--json')) JSON.parse(io.stdout.join(''));
         }
       }),
-      params('invalidUtf8', 10, 1000),
+      params('invalidUtf8', 20, 1000),
     );
   });
 });

@@ -37,7 +37,7 @@ describe('fuzz: configfs script import and export', function () {
         count('shell scripts imported');
         checkImport(text);
       }),
-      params('importScripts', 60, 10000),
+      params('importScripts', 200, 20000),
     );
   });
 
@@ -48,7 +48,7 @@ describe('fuzz: configfs script import and export', function () {
         const script = timed('exportScript', text, () => exportScript(parse(text)));
         checkImport(script);
       }),
-      params('importRoundTrip', 40, 5000),
+      params('importRoundTrip', 60, 5000),
     );
   });
 });

@@ -56,7 +56,7 @@ describe('fuzz: PEDM metadata codec (decode, validate, parse, BAR scan)', functi
         assert.ok(d.rows.length <= bytes.length / 4 + 2, `at most one row per word (${d.rows.length} rows, ${bytes.length} bytes)`);
         timed('decodeMetadata', bytes, () => decodeMetadata(bytes, offset));
       }),
-      params('metadataBlobs', 200, 50000),
+      params('metadataBlobs', 500, 50000),
     );
   });
 
@@ -91,7 +91,7 @@ describe('fuzz: PEDM metadata codec (decode, validate, parse, BAR scan)', functi
         assert.ok(r.steps.length <= usable.length && r.steps.every((st) => st.bar >= 0 && st.bar <= 5), 'one step per BAR 0-5 looked at');
         if (decided) assert.equal(r.steps[r.steps.length - 1].bar, decided.bar, 'the scan stops at the deciding BAR');
       }),
-      params('metadataFields', 200, 50000),
+      params('metadataFields', 500, 50000),
     );
   });
 });

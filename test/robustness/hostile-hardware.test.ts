@@ -97,7 +97,7 @@ describe('hostile hardware: descriptor rings', function () {
           if (s.status === 'aborted') assert.ok((s.lastAbort ?? '').length > 0, 'an abort says why');
         },
       ),
-      params('edmaRings', 100, 20000),
+      params('edmaRings', 200, 20000),
     );
   });
 

@@ -191,6 +191,9 @@ function makePlan(text: string, opts: FormatOptions): Plan {
     let keep = j - i + 1;
     if (i === 0 || j === contentEnd - 1) keep = 0;
     else if (blockStart.has(j + 1) || keep >= 3) keep = 1;
+    // Deleting the leading blank lines before a line that starts with U+FEFF would turn that
+    // character into a BOM, which the next format strips: keep one (found by test/fuzz).
+    if (i === 0 && lines[j + 1]?.startsWith(BOM)) keep = 1;
     for (let k = i + keep; k <= j; k++) out[k] = null;
     i = j + 1;
   }

@@ -283,8 +283,18 @@ export function mentionAt(index: NameIndex, pos: Position): Mention | undefined 
 export function declarationFor(index: NameIndex, key: string, line: number): Mention | undefined {
   const decls = index.declarations.get(key);
   if (!decls || decls.length === 0) return undefined;
+  // Binary search (declarations are in line order). Robustness (docs/robustness.md): the linear scan
+  // made document links quadratic for a function re-created thousands of times (16 s at 100k lines).
+  let lo = 0;
+  let hi = decls.length - 1;
   let best: Mention | undefined;
-  for (const d of decls) if (d.line <= line) best = d;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (decls[mid].line <= line) {
+      best = decls[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
   return best ?? decls[0];
 }
 
