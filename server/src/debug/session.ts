@@ -171,11 +171,11 @@ export class PciepDebugSession extends DebugSession {
     this.runtime.start(args.stopOnEntry ?? false);
   }
 
-  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): Promise<void> {
     const prev = this.runtime.launchConfig;
     // RestartArguments.arguments is the latest launch configuration (DAP); else relaunch the same.
     // The protocol types `arguments` as the generic LaunchRequestArguments; ours carry the pciep fields.
-    const next = { ...prev, ...(args.arguments as Partial<PciepLaunchArguments> | undefined) } as PciepLaunchArguments;
+    const next = { ...prev, ...(args?.arguments as Partial<PciepLaunchArguments> | undefined) } as PciepLaunchArguments;
     try {
       await this.runtime.load({ ...next, program: path.resolve(next.program ?? this.programPath) });
     } catch (e) {
