@@ -34,6 +34,8 @@ const TESTS_DIR = path.join(ROOT, 'out', 'test', 'vscode');
 /** The extension under development (default: this repository). */
 const EXT_PATH = path.resolve(process.env.PCIEP_EXTENSION_PATH || ROOT);
 const timings = {};
+/** Harmless workbench chatter on a closed network (shown with VERBOSE=1). */
+const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|ChatSessionStore:)|\[Service Worker\]|ENOTFOUND open-vsx\.org/;
 let server, browser, tmp, exiting = false;
 
 function step(name, cmd, args) {
@@ -81,6 +83,7 @@ async function main() {
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     // mocha's reporters log printf-style (console.log('%s) %s:', …)): format like Node's console would
     const text = format(...(Array.isArray(args) ? args : [args]));
+    if (!process.env.VERBOSE && WORKBENCH_NOISE.test(text)) return;
     (type === 'error' ? console.error : console.log)(text);
   });
   await page.exposeFunction('codeAutomationExit', (code) => finish(code));
