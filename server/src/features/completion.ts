@@ -24,6 +24,7 @@ import { isUsableBar } from '../emulator/epc/features';
 import { IndexAllocator } from '../emulator/configfs/ida';
 import snippetFile from '../../../snippets/pciep.json';
 import type { FeatureContext } from './context';
+import { commentStart, isBlank } from '../language/parser';
 
 export type CompletionKind =
   | 'section' | 'driver' | 'function' | 'controller' | 'attribute' | 'value' | 'keyword' | 'snippet' | 'key';
@@ -223,26 +224,12 @@ function classifyDir(path: string | null): DirInfo {
   return { kind: 'other' };
 }
 
-function isBlank(ch: string | undefined): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\f' || ch === '\v';
-}
-
-/** True when a `#` comment has started before `end` (same rule as the parser: `#` after a blank or at the start). */
+/** True when a `#` comment has started before `end` (the parser's own rule). */
 function inComment(line: string, end: number): boolean {
-  let quote: string | null = null;
   let start = 0;
   while (start < end && isBlank(line[start])) start++;
-  for (let i = start; i < end; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === '\\' && quote === '"') i++;
-      else if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '#' && (i === start || isBlank(line[i - 1]))) return true;
-  }
-  return false;
+  const c = commentStart(line, start);
+  return c >= 0 && c < end;
 }
 
 function range(line: number, start: number, end: number): Range {

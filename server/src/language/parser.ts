@@ -25,7 +25,7 @@ function span(text: string, line: number, start: number): Span {
   return { text, range: range(line, start, start + text.length) };
 }
 
-function isBlank(ch: string | undefined): boolean {
+export function isBlank(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t' || ch === '\f' || ch === '\v';
 }
 
@@ -38,7 +38,7 @@ export function splitLines(text: string): string[] {
  * Index of a `#` that starts a comment, or -1. A `#` starts a comment at the start of the code or
  * after a blank, outside quotes: `a#b` stays a value, as it would in the shell.
  */
-function commentStart(line: string, from: number): number {
+export function commentStart(line: string, from: number): number {
   let quote: '"' | "'" | null = null;
   for (let i = from; i < line.length; i++) {
     const ch = line[i];
