@@ -58,12 +58,6 @@ function trimEnd(line: string, end: number, start: number): number {
   return end;
 }
 
-interface LineParse {
-  statement?: Statement;
-  comment?: Comment;
-  errors: ParseError[];
-}
-
 /** Reads a name token: everything up to a blank, `=`, `->`, or a comment. */
 function readName(line: string, start: number, end: number): number {
   let i = start;
@@ -164,8 +158,11 @@ function parseHeader(line: string, lineNo: number, start: number, end: number, e
   return { kind: 'section', path, normPath, absolute, range: range(lineNo, start, stmtEnd), line: lineNo };
 }
 
-function parseLine(line: string, lineNo: number): LineParse {
-  const errors: ParseError[] = [];
+/**
+ * One line: its statement (carrying any trailing comment), a comment-only line's comment, or
+ * nothing. Errors go straight into the document's list (no array per line: 50,000-line files).
+ */
+function parseLine(line: string, lineNo: number, errors: ParseError[]): Statement | Comment | undefined {
   const start = skipBlanks(line, 0, line.length);
   const hash = commentStart(line, start);
   let comment: Comment | undefined;
@@ -174,10 +171,12 @@ function parseLine(line: string, lineNo: number): LineParse {
     comment = { text, body: text.slice(1).trim(), range: range(lineNo, hash, line.length) };
   }
   const end = trimEnd(line, hash >= 0 ? hash : line.length, start);
-  if (start >= end) return { comment, errors };
+  if (start >= end) return comment;
 
   if (line[start] === '[') {
-    return { statement: { ...parseHeader(line, lineNo, start, end, errors), comment }, errors };
+    const header = parseHeader(line, lineNo, start, end, errors);
+    header.comment = comment;
+    return header;
   }
 
   const nameEnd = readName(line, start, end);
@@ -189,7 +188,7 @@ function parseLine(line: string, lineNo: number): LineParse {
     const { value, quote } = parseValue(line, lineNo, vStart, end, errors);
     if (name.text === '') errors.push({ code: 'missing-name', message: "expected an attribute name before '='", range: range(lineNo, start, op + 1) });
     const stmt: Assignment = { kind: 'assign', name, value, quote, range: range(lineNo, start, end), line: lineNo, comment };
-    return { statement: stmt, errors };
+    return stmt;
   }
   if (line[op] === '-' && line[op + 1] === '>') {
     const tStart = skipBlanks(line, op + 2, end);
@@ -206,7 +205,7 @@ function parseLine(line: string, lineNo: number): LineParse {
       else errors.push({ code: 'bad-path', message: r.ok ? 'a link cannot point at the pci_ep root' : r.message, range: target.range });
     }
     const stmt: Link = { kind: 'link', name, target, normTarget, range: range(lineNo, start, end), line: lineNo, comment };
-    return { statement: stmt, errors };
+    return stmt;
   }
   if (name.text === 'unlink' || name.text === 'rmdir') {
     const argStart = op;
@@ -217,14 +216,14 @@ function parseLine(line: string, lineNo: number): LineParse {
       if (argText === '') errors.push({ code: 'missing-name', message: "'unlink' needs the name of the link to remove", range: keyword.range });
       else if (/\s/.test(argText)) errors.push({ code: 'blank-in-path', message: 'a link name cannot contain blanks', range: arg.range });
       const stmt: Unlink = { kind: 'unlink', keyword, name: arg, range: range(lineNo, start, end), line: lineNo, comment };
-      return { statement: stmt, errors };
+      return stmt;
     }
     const stmt: Rmdir = { kind: 'rmdir', keyword, range: range(lineNo, start, end), line: lineNo, comment };
     if (argText !== '') {
       stmt.target = span(argText, lineNo, argStart);
       if (/\s/.test(argText)) errors.push({ code: 'blank-in-path', message: 'a directory path cannot contain blanks', range: stmt.target.range });
     }
-    return { statement: stmt, errors };
+    return stmt;
   }
   errors.push({
     code: 'syntax',
@@ -233,7 +232,7 @@ function parseLine(line: string, lineNo: number): LineParse {
       : `unexpected '${line.slice(op, end)}': expected '=' or '->' after '${name.text}'`,
     range: range(lineNo, start, end),
   });
-  return { comment, errors };
+  return comment;
 }
 
 export function parse(input: string): Document {
@@ -252,18 +251,16 @@ export function parse(input: string): Document {
       errors.push({ code: 'nul-byte', message: 'NUL byte in the file: the line is ignored', range: range(lineNo, at, at + 1) });
       continue;
     }
-    const result = parseLine(line, lineNo);
-    errors.push(...result.errors);
-    const stmt = result.statement;
-    if (!stmt) {
-      if (result.comment) {
-        comments.push(result.comment);
-        if (current) current.range = { start: current.range.start, end: result.comment.range.end };
-      }
+    const result = parseLine(line, lineNo, errors);
+    if (!result) continue;
+    if (!('kind' in result)) {
+      comments.push(result);
+      if (current) current.range = { start: current.range.start, end: result.range.end };
       continue;
     }
+    const stmt = result;
     statements.push(stmt);
-    const stmtEnd = result.comment ? result.comment.range.end : stmt.range.end;
+    const stmtEnd = stmt.comment ? stmt.comment.range.end : stmt.range.end;
     if (stmt.kind === 'section') {
       current = { header: stmt, body: [], range: { start: stmt.range.start, end: stmtEnd } };
       sections.push(current);

@@ -56,6 +56,18 @@ export function resolvePath(raw: string, base = ''): PathResult {
   return { ok: true, path: parts.join('/'), absolute };
 }
 
+/**
+ * Splits the path a statement names, relative to `base`, into its parent directory and entry
+ * name. A plain name (no `/`, nothing to normalise: nearly every statement) is an entry of `base`
+ * itself, so the parent is `base`, the very string the caller holds (a directory lookup keyed by
+ * it needs no new string and no re-hash).
+ */
+export function resolveEntry(raw: string, base: string): { ok: true; path: string; parent: string; name: string } | { ok: false; message: string } {
+  if (raw.indexOf('/') < 0 && isPlain(raw)) return { ok: true, path: joinPath(base, raw), parent: base, name: raw };
+  const r = resolvePath(raw, base);
+  return r.ok ? { ok: true, path: r.path, parent: dirname(r.path), name: basename(r.path) } : r;
+}
+
 export function joinPath(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
 }

@@ -9,7 +9,7 @@ import type { Assignment, Document, Link, Range, Rmdir, Statement, Unlink } from
 import type { Diagnostic, RelatedLocation } from '../../language/diagnostics';
 import type { Controller, PlatformModel } from '../../language/platform';
 import { isPlatformPath } from '../../language/platform';
-import { basename, dirname, resolvePath } from '../../language/paths';
+import { dirname, resolveEntry, resolvePath } from '../../language/paths';
 import { closest } from '../../language/suggest';
 import { CONTROLLER_ATTRIBUTES, STANDARD_ATTRIBUTES } from '../../language/schema/standard';
 import { driverNames, findDriver } from '../../language/schema';
@@ -19,7 +19,7 @@ import { driverModel } from '../epf';
 import type { BindEnv, Failure } from '../epf/types';
 import type { ConfigfsState, EpcState, EpfState, Interface, Origin } from './state';
 import { IndexAllocator } from './ida';
-import { devName, EP_DRAM_BASE } from './state';
+import { AttributeValues, devName, EP_DRAM_BASE } from './state';
 import { newDwcBarState } from '../epc/set-bar';
 import { statementFrames, type StepInfo } from '../system/steps';
 import { storeAttribute } from './store';
@@ -54,7 +54,7 @@ export interface ReplayHooks {
   /** After `start = 0`. */
   afterStop?(epc: EpcState, stmt: Assignment): void;
   /** Steps that happened as side effects of the last statement (e.g. a teardown's reclaim). */
-  drain?(): Iterable<StepInfo>;
+  drain?(): readonly StepInfo[];
   /** Before a bound function is unbound (unlink), while its state is intact. */
   beforeUnbind?(epf: EpfState, epc: EpcState, iface: Interface, stmt: Unlink): void;
 }
@@ -76,8 +76,8 @@ type Dir =
   | { kind: 'controller'; epc: EpcState };
 
 const HOST_PREFIX = 'host';
-/** The one step object yielded for every statement when nobody reads them (plain emulate()). */
-const UNDESCRIBED: StepInfo = { kind: 'statement', side: 'ep', phase: 'configfs', frames: [], text: '', t: 0 };
+/** The log of an operation that logged nothing: shared, frozen so no caller can append to it. */
+const NO_LOG: string[] = Object.freeze([]) as unknown as string[];
 /** arm64 (every DWC endpoint SoC here): an unsigned long holds 64 bits. */
 const BITS_PER_LONG = 64;
 
@@ -88,6 +88,21 @@ function isHostPath(path: string): boolean {
 /** A statement is its own origin (it has a range and a line); no copy needed. */
 function origin(stmt: { range: Range; line: number }): Origin {
   return stmt;
+}
+
+const byName = (specs: readonly AttributeSpec[]): ReadonlyMap<string, AttributeSpec> => new Map(specs.map((a) => [a.name, a]));
+/** Attribute specs by name: every write looks one up. */
+const STANDARD_BY_NAME = byName(STANDARD_ATTRIBUTES);
+const CONTROLLER_BY_NAME = byName(CONTROLLER_ATTRIBUTES);
+const GROUP_BY_NAME = new Map<string, ReadonlyMap<string, AttributeSpec>>();
+
+function groupAttribute(driver: string, name: string): AttributeSpec | undefined {
+  let m = GROUP_BY_NAME.get(driver);
+  if (!m) {
+    m = byName(findDriver(driver)?.groupAttributes ?? []);
+    GROUP_BY_NAME.set(driver, m);
+  }
+  return m.get(name);
 }
 
 const DEFAULTS = new Map<string, ReadonlyMap<string, bigint | boolean>>();
@@ -192,7 +207,7 @@ class Replayer {
 
   // ---- reporting ------------------------------------------------------------------------
 
-  record(stmt: { range: Range; line: number }, op: OpKind, path: string, result: string, log: string[] = []): OpRecord {
+  record(stmt: { range: Range; line: number }, op: OpKind, path: string, result: string, log: string[] = NO_LOG): OpRecord {
     const rec: OpRecord = { line: stmt.line, range: stmt.range, op, path, result, log };
     this.ops.push(rec);
     return rec;
@@ -207,7 +222,7 @@ class Replayer {
   }
 
   failOp(stmt: { range: Range; line: number }, op: OpKind, path: string, errno: string, code: string, message: string,
-    extra: Partial<Diagnostic> = {}, log: string[] = []): void {
+    extra: Partial<Diagnostic> = {}, log: string[] = NO_LOG): void {
     this.record(stmt, op, path, errno, log);
     this.error(stmt.range, code, `${describeErrno(errno)}: ${message}`, { errno, log: log.length ? log : undefined, ...extra });
   }
@@ -238,15 +253,19 @@ class Replayer {
     return { kind: 'statement', side: 'ep', phase: 'configfs', line: stmt.line, frames: statementFrames(op, target, linkDriver), text, t: this.now() };
   }
 
-  /** The replay as steps: a StepInfo before each configfs statement, then any deferred bring-up steps. */
+  /**
+   * The replay as steps: a StepInfo before each configfs statement (when `describe`), then any
+   * side-effect and deferred bring-up steps. Without `describe` nobody reads statement steps (the
+   * whole run is drained at once): none are built or yielded, which keeps a plain analysis free of
+   * a generator round trip and an object per statement.
+   */
   *steps(doc: Document, describe = true): Generator<StepInfo> {
-    // Nobody reads statement steps when the whole run is drained at once: skip building them.
-    const info = (stmt: Statement, dir: string) => (describe ? this.statementStep(stmt, dir) : UNDESCRIBED);
+    const drain = this.hooks.drain;
     let dir: string | null = null;
     for (const section of doc.sections) {
       const header = section.header;
       if (header) {
-        if (header.normPath && !isPlatformPath(header.normPath) && !isHostPath(header.normPath)) yield info(header, '');
+        if (describe && header.normPath && !isPlatformPath(header.normPath) && !isHostPath(header.normPath)) yield this.statementStep(header, '');
         dir = this.enter(header.normPath, header);
       } else {
         dir = '';
@@ -254,12 +273,15 @@ class Replayer {
       if (dir === null) continue;
       for (const stmt of section.body) {
         this.dirByLine[stmt.line] = dir;
-        yield info(stmt, dir);
+        if (describe) yield this.statementStep(stmt, dir);
         if (stmt.kind === 'assign') this.write(dir, stmt);
         else if (stmt.kind === 'link') this.link(dir, stmt);
         else if (stmt.kind === 'unlink') this.unlink(dir, stmt);
         else this.rmdir(dir, stmt);
-        if (this.hooks.drain) yield* this.hooks.drain();
+        if (drain) {
+          const side = drain();
+          if (side.length) yield* side;
+        }
         while (this.deferred.length) yield* this.deferred.shift()!;
       }
     }
@@ -291,7 +313,7 @@ class Replayer {
 
   mkdir(path: string, header: Statement & { kind: 'section' }): void {
     const [, driver, name] = path.split('/');
-    const values = new Map(defaultValues(driver));
+    const values = new AttributeValues(defaultValues(driver));
     // ida_alloc hands out the lowest free index (kernel-background A.1).
     const index = this.ida.alloc();
     this.state.usedIndices.add(index);
@@ -303,21 +325,19 @@ class Replayer {
   }
 
   attributeFor(d: Dir, name: string): AttributeSpec | undefined {
-    if (d.kind === 'function') return STANDARD_ATTRIBUTES.find((a) => a.name === name);
-    if (d.kind === 'group') return findDriver(d.epf.driver)?.groupAttributes.find((a) => a.name === name);
-    if (d.kind === 'controller') return CONTROLLER_ATTRIBUTES.find((a) => a.name === name);
+    if (d.kind === 'function') return STANDARD_BY_NAME.get(name);
+    if (d.kind === 'group') return groupAttribute(d.epf.driver, name);
+    if (d.kind === 'controller') return CONTROLLER_BY_NAME.get(name);
     return undefined;
   }
 
   write(dir: string, stmt: Assignment): void {
-    const full = resolvePath(stmt.name.text, dir);
+    const full = resolveEntry(stmt.name.text, dir);
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
-    const path = full.path;
-    const parent = dirname(path);
-    const name = basename(path);
+    const { path, parent, name } = full;
     const d = this.lookup(parent);
     if (!d) return this.failOp(stmt, 'write', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent), { ref: 'kernel-background A.1' });
-    const isDir = (d.kind === 'function' && (name === 'primary' || name === 'secondary' || name === devName(d.epf)))
+    const isDir = (d.kind === 'function' && (name === 'primary' || name === 'secondary' || (name.includes('.') && name === devName(d.epf))))
       || d.kind === 'root' || d.kind === 'functions' || d.kind === 'controllers' || d.kind === 'driver';
     if (isDir && this.lookup(path)) return this.failOp(stmt, 'write', path, 'EISDIR', 'write-to-directory', `${name} is a directory, not an attribute`);
     const spec = this.attributeFor(d, name);
@@ -407,11 +427,9 @@ class Replayer {
   // ---- links --------------------------------------------------------------------------
 
   link(dir: string, stmt: Link): void {
-    const full = resolvePath(stmt.name.text, dir);
+    const full = resolveEntry(stmt.name.text, dir);
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
-    const path = full.path;
-    const parent = dirname(path);
-    const linkName = basename(path);
+    const { path, parent, name: linkName } = full;
     const d = this.lookup(parent);
     if (!d) return this.failOp(stmt, 'link', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent));
     if (stmt.normTarget === null) return;
@@ -552,7 +570,7 @@ class Replayer {
         `${describeErrno(failure.errno)}: ${devName(epf)} is bound but its epc_init (${when}) failed: ${failure.message}; ln -s itself succeeds and the function stays unusable`,
         { errno: failure.errno, log: failure.log, ref: failure.ref, related: this.related(epf, epc.controller, failure) });
       const last = this.ops[this.ops.length - 1];
-      if (last && last.range === stmt.range) last.log.push(...failure.log);
+      if (last && last.range === stmt.range) last.log = [...last.log, ...failure.log];
       return;
     }
     epf.initialised = true;
@@ -605,11 +623,10 @@ class Replayer {
   }
 
   unlink(dir: string, stmt: Unlink): void {
-    const full = resolvePath(stmt.name.text, dir);
+    const full = resolveEntry(stmt.name.text, dir);
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
-    const path = full.path;
-    const d = this.lookup(dirname(path));
-    const name = basename(path);
+    const { path, name } = full;
+    const d = this.lookup(full.parent);
     let epf: EpfState | undefined;
     let iface: Interface = 'primary';
     let epc: EpcState | undefined;

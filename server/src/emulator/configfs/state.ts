@@ -25,7 +25,7 @@ export interface EpfState {
   index: number;
   created: Origin;
   /** Standard and driver-group attribute values as the kernel stores them. */
-  values: Map<string, bigint | boolean>;
+  values: AttributeValues;
   /** Where each attribute was last written successfully. */
   writes: Map<string, Origin>;
   /** The EPC each interface is linked to, with the link statement. */
@@ -40,6 +40,31 @@ export interface EpfState {
   bound: boolean;
   /** Whether the driver's epc_init ran and succeeded. */
   initialised: boolean;
+}
+
+/**
+ * A function's attribute values: the driver's defaults overlaid by what was written. The defaults
+ * are shared, not copied, per mkdir: a file with thousands of functions made the per-function copy
+ * of ~20 entries one of the replay's largest costs (bench/RESULTS.md, findings).
+ */
+export class AttributeValues {
+  private own: Map<string, bigint | boolean> | undefined;
+
+  constructor(private readonly defaults: ReadonlyMap<string, bigint | boolean>) {}
+
+  get(name: string): bigint | boolean | undefined {
+    const v = this.own?.get(name);
+    return v !== undefined ? v : this.defaults.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.own?.has(name) === true || this.defaults.has(name);
+  }
+
+  set(name: string, value: bigint | boolean): this {
+    (this.own ??= new Map()).set(name, value);
+    return this;
+  }
 }
 
 export function devName(epf: EpfState): string {

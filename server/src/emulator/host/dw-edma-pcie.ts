@@ -62,7 +62,7 @@ export interface HandshakeClock {
   /** Runs the endpoint side (its worker ticks) up to virtual time t. */
   runEndpointUntil(t: number): void;
   /** Steps that happened on the endpoint side since the last call (worker runs, link events). */
-  drain(): StepInfo[];
+  drain(): readonly StepInfo[];
 }
 
 function hostStep(clock: HandshakeClock, phase: string, text: string, frames: string[], line?: number): StepInfo {

@@ -36,6 +36,8 @@ export const MSI_DATA_BASE = 0x4000;
 
 const R = 1 << CTRL_READY.shift;
 const H = 1 << CTRL_HOST_REQ.shift;
+/** What drainSteps returns when no side-effect step happened. */
+const NO_STEPS: readonly StepInfo[] = Object.freeze([]);
 
 export interface DeviceRuntime {
   epf: EpfState;
@@ -91,8 +93,9 @@ export class EndpointSystem {
   }
 
   /** The side-effect steps so far, oldest first. */
-  drainSteps(): StepInfo[] {
-    return this.happened.splice(0);
+  drainSteps(): readonly StepInfo[] {
+    // Called after every configfs statement: no new array when nothing happened.
+    return this.happened.length ? this.happened.splice(0) : NO_STEPS;
   }
 
   constructor(readonly doc: Document, readonly host: HostConfig) {
