@@ -39,9 +39,12 @@ export interface SteppedEmulation {
   finish(): Emulation;
 }
 
-/** `describe = false` skips building statement step descriptions (nobody is stepping). */
-export function emulateSteps(text: string, opts?: PlatformOptions, describe = true): SteppedEmulation {
-  const doc = parse(text);
+/**
+ * `describe = false` skips building statement step descriptions (nobody is stepping). `previous`,
+ * an earlier parse of the same file, lets the parser reuse the lines an edit did not touch.
+ */
+export function emulateSteps(text: string, opts?: PlatformOptions, describe = true, previous?: Document): SteppedEmulation {
+  const doc = parse(text, previous);
   const system = new EndpointSystem(doc, readHostConfig(doc));
   const platform = resolvePlatforms(doc, opts);
   const { steps, result } = replaySteps(doc, platform, system.hooks(platform), () => system.clock.now, describe);
@@ -57,8 +60,8 @@ export function emulateSteps(text: string, opts?: PlatformOptions, describe = tr
   };
 }
 
-export function emulate(text: string, opts?: PlatformOptions): Emulation {
-  return emulateSteps(text, opts, false).finish();
+export function emulate(text: string, opts?: PlatformOptions, previous?: Document): Emulation {
+  return emulateSteps(text, opts, false, previous).finish();
 }
 
 /** Adds what only the run can tell to the validator's diagnostics. */

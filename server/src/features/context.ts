@@ -17,8 +17,9 @@ export interface FeatureContext {
   result(): EmulationResult;
 }
 
-export function createContext(text: string, opts?: PlatformOptions): FeatureContext {
-  const emulation = emulate(text, opts);
+/** `previous`: the parse of this file's last analysed version (its unchanged lines are reused). */
+export function createContext(text: string, opts?: PlatformOptions, previous?: Document): FeatureContext {
+  const emulation = emulate(text, opts, previous);
   let result: EmulationResult | undefined;
   return { text, doc: emulation.analysis.doc, emulation, result: () => (result ??= collectResult(emulation)) };
 }

@@ -5,10 +5,13 @@
  */
 import { createContext, type FeatureContext } from './context';
 import type { PlatformOptions } from '../language/platform';
+import type { Document } from '../language/ast';
 
 interface Entry {
   version: number;
   context?: FeatureContext;
+  /** The last analysed version's parse, until this version is analysed (incremental parsing). */
+  previous?: Document;
 }
 
 export class AnalysisCache {
@@ -30,11 +33,12 @@ export class AnalysisCache {
   get(uri: string, version: number, text: () => string): FeatureContext {
     let e = this.entries.get(uri);
     if (!e || e.version !== version) {
-      e = { version };
+      e = this.next(e, version);
       this.entries.set(uri, e);
     }
     if (!e.context) {
-      e.context = createContext(text(), this.options);
+      e.context = createContext(text(), this.options, e.previous);
+      e.previous = undefined;
       this.computed++;
     }
     return e.context;
@@ -48,7 +52,12 @@ export class AnalysisCache {
 
   touch(uri: string, version: number): void {
     const e = this.entries.get(uri);
-    if (!e || e.version !== version) this.entries.set(uri, { version });
+    if (!e || e.version !== version) this.entries.set(uri, this.next(e, version));
+  }
+
+  /** A new version's entry: it keeps the newest parse there is, for the parser to reuse. */
+  private next(e: Entry | undefined, version: number): Entry {
+    return { version, previous: e?.context?.doc ?? e?.previous };
   }
 
   delete(uri: string): void {

@@ -235,34 +235,81 @@ function parseLine(line: string, lineNo: number, errors: ParseError[]): Statemen
   return comment;
 }
 
-export function parse(input: string): Document {
+/** One line's parse: what `parseLine` returned and the errors it reported (usually none). */
+interface LineEntry {
+  result: Statement | Comment | undefined;
+  errors: ParseError[] | undefined;
+}
+
+/**
+ * Each document's per-line parses, so the next version re-parses only the lines an edit changed
+ * (the parse of a line depends on its text and its number alone). A WeakMap: the cache goes with
+ * the document, and the AST stays plain data.
+ */
+const LINES = new WeakMap<Document, LineEntry[]>();
+
+function parseOne(line: string, lineNo: number, scratch: ParseError[]): LineEntry {
+  if (line.includes('\0')) {
+    const at = line.indexOf('\0');
+    return { result: undefined, errors: [{ code: 'nul-byte', message: 'NUL byte in the file: the line is ignored', range: range(lineNo, at, at + 1) }] };
+  }
+  const result = parseLine(line, lineNo, scratch);
+  return { result, errors: scratch.length ? scratch.splice(0) : undefined };
+}
+
+/**
+ * Parses a document. With `previous` (an earlier version of the same file, parsed here), lines
+ * equal to the previous version's at the same number, before and after the edited region, reuse
+ * its nodes: nodes are never mutated after parsing, and a line's nodes depend only on its text
+ * and number. Lines that moved (the edit added or removed lines) are parsed again, so positions
+ * are always exact. The result is the same as a parse from scratch (test/unit/parse-incremental).
+ */
+export function parse(input: string, previous?: Document): Document {
   const text = input.startsWith(BOM) ? input.slice(1) : input;
   const lines = splitLines(text);
+  const n = lines.length;
+  const old = previous && LINES.get(previous);
+  const oldLines = previous?.lines ?? [];
+  // Reusable: [0, head) and, when the line count is unchanged, [tail, n).
+  let head = 0;
+  let tail = n;
+  if (old) {
+    const m = Math.min(n, oldLines.length);
+    while (head < m && lines[head] === oldLines[head]) head++;
+    if (oldLines.length === n) while (tail > head && lines[tail - 1] === oldLines[tail - 1]) tail--;
+  }
+  const entries: LineEntry[] = new Array(n);
+  const scratch: ParseError[] = [];
+  for (let i = 0; i < n; i++) {
+    entries[i] = old && (i < head || i >= tail) ? old[i] : parseOne(lines[i], i, scratch);
+  }
+
   const sections: Section[] = [];
   const statements: Statement[] = [];
   const comments: Comment[] = [];
   const errors: ParseError[] = [];
   let current: Section | undefined;
-
-  for (let lineNo = 0; lineNo < lines.length; lineNo++) {
-    const line = lines[lineNo];
-    if (line.includes('\0')) {
-      const at = line.indexOf('\0');
-      errors.push({ code: 'nul-byte', message: 'NUL byte in the file: the line is ignored', range: range(lineNo, at, at + 1) });
-      continue;
-    }
-    const result = parseLine(line, lineNo, errors);
+  /** Where the current section ends so far (its range is set when the next one starts). */
+  let end: Position | undefined;
+  const close = (): void => {
+    if (current && end) current.range = { start: current.range.start, end };
+  };
+  for (let lineNo = 0; lineNo < n; lineNo++) {
+    const { result, errors: lineErrors } = entries[lineNo];
+    if (lineErrors) for (const e of lineErrors) errors.push(e);
     if (!result) continue;
     if (!('kind' in result)) {
       comments.push(result);
-      if (current) current.range = { start: current.range.start, end: result.range.end };
+      if (current) end = result.range.end;
       continue;
     }
     const stmt = result;
     statements.push(stmt);
     const stmtEnd = stmt.comment ? stmt.comment.range.end : stmt.range.end;
     if (stmt.kind === 'section') {
+      close();
       current = { header: stmt, body: [], range: { start: stmt.range.start, end: stmtEnd } };
+      end = stmtEnd;
       sections.push(current);
       continue;
     }
@@ -271,7 +318,10 @@ export function parse(input: string): Document {
       sections.push(current);
     }
     current.body.push(stmt as BodyStatement);
-    current.range = { start: current.range.start, end: stmtEnd };
+    end = stmtEnd;
   }
-  return { text, lines, sections, statements, comments, errors };
+  close();
+  const doc: Document = { text, lines, sections, statements, comments, errors };
+  LINES.set(doc, entries);
+  return doc;
 }

@@ -26,8 +26,10 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 export function diagnose(doc: Document, platform: PlatformModel, result: ReplayResult): Diagnostic[] {
   const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ range: e.range, severity: 'error' as const, code: e.code, message: e.message }));
   diagnostics.push(...platform.diagnostics, ...result.diagnostics);
-  const byLine = new Map(doc.statements.map((s) => [s.line, s]));
-  const ctx = { doc, platform, replay: result, byLine };
+  // An array indexed by line, not a Map: built for every analysis, looked up by every rule.
+  const lines: (typeof doc.statements[number] | undefined)[] = new Array(doc.lines.length);
+  for (const s of doc.statements) lines[s.line] = s;
+  const ctx = { doc, platform, replay: result, byLine: { get: (line: number) => lines[line] } };
   for (const rule of RULES) diagnostics.push(...rule.run(ctx));
   diagnostics.sort(byPosition);
   return diagnostics;

@@ -9,7 +9,7 @@ export interface RuleContext {
   platform: PlatformModel;
   replay: ReplayResult;
   /** The statement on each line (one statement per line). */
-  byLine: Map<number, Statement>;
+  byLine: { get(line: number): Statement | undefined };
 }
 
 export interface Rule {
