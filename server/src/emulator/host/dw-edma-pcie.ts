@@ -99,10 +99,17 @@ export function* probeSteps(dev: ProbeDevice, hostMsi: number, clock: HandshakeC
     log.push(`${pfx} failed to allocate IRQ vectors`);
     return { status: 'ENOSPC', reason: 'the function offers no MSI/MSI-X vectors the host can enable (errno is the emulator\'s choice)', vectors: 0, log };
   }
-  const scan = scanBars(dev.bars.map((b) => ({
-    index: b.bar, memory: true, assigned: b.address !== undefined, len: b.size,
-    bytes: b.address !== undefined && b.size >= 0x1c ? barBytes(dev, b) : new Uint8Array(0),
-  })), { device: dev.bdf });
+  // A BAR is read only when the scan gets to it: the scan stops at the first BAR with metadata,
+  // as dw_edma_pcie_parse_ep_metadata does, so the BARs after it are never touched.
+  const scan = scanBars(dev.bars.map((b) => {
+    let bytes: Uint8Array | undefined;
+    return {
+      index: b.bar, memory: true, assigned: b.address !== undefined, len: b.size,
+      get bytes(): Uint8Array {
+        return (bytes ??= b.address !== undefined && b.size >= 0x1c ? barBytes(dev, b) : new Uint8Array(0));
+      },
+    };
+  }), { device: dev.bdf });
   if (!scan.ok) {
     log.push(scan.log);
     return { status: scan.errno, reason: scan.reason, vectors, log, bar: scan.bar ?? undefined, field: scan.field };
