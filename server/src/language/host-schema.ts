@@ -51,6 +51,8 @@ export const HOST_KEYS: Record<HostSectionKind, readonly HostKeySpec[]> = {
 
 export function hostSectionKind(path: string): HostSectionKind | undefined {
   if (path === 'host') return 'host';
+  // Asked for every section: most are not host sections, and need no split.
+  if (!path.startsWith('host/')) return undefined;
   const parts = path.split('/');
   if (parts.length === 3 && parts[0] === 'host' && parts[1] === 'transfer') return 'transfer';
   if (parts.length === 3 && parts[0] === 'host' && parts[1] === 'fault') return 'fault';

@@ -293,7 +293,11 @@ class Replayer {
     const parts = path.split('/');
     if (parts[0] === 'functions' && parts.length === 3 && findDriver(parts[1])) {
       if (!this.state.functions.has(path)) this.mkdir(path, header);
-      return this.state.functions.has(path) ? path : null;
+      const epf = this.state.functions.get(path);
+      if (!epf) return null;
+      // The section's body looks its directory up by this very string: cache it now.
+      this.dirCache.set(path, { kind: 'function', epf });
+      return path;
     }
     if (this.lookup(path)) return path;
     this.error(header.path.range, 'no-such-directory', `${describeErrno('ENOENT')}: ${this.explainMissing(path)}`, { errno: 'ENOENT', fix: this.sectionFix(header, path), ref: 'kernel-background A.1' });

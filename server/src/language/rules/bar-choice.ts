@@ -28,7 +28,8 @@ export const barChoice: Rule = {
       if (dir.startsWith('functions/') && stmt.normTarget.startsWith('controllers/')) linkedTo.set(dir.split('/').slice(0, 3).join('/'), stmt.normTarget.split('/')[1]);
     }
     for (const op of ctx.replay.ops) {
-      if (op.op !== 'write' || op.result !== 'ok') continue;
+      // Every BAR attribute's name ends in _bar: a cheap test before cutting the name out.
+      if (op.op !== 'write' || op.result !== 'ok' || !op.path.endsWith('_bar')) continue;
       const name = op.path.slice(op.path.lastIndexOf('/') + 1);
       if (!BAR_ATTRS.has(name)) continue;
       const fnPath = op.path.split('/').slice(0, 3).join('/');
