@@ -1,6 +1,6 @@
-// Shared by scripts/run-vscode-tests.mjs, scripts/editor.mjs and scripts/test-vsix.mjs: where the real VS Code
-// (the VS Code server inside the code-server npm package, installed by scripts/vscode-setup.sh) lives, and how to
-// start it on 127.0.0.1 and stop it with everything it forked.
+// Shared by scripts/run-vscode-tests.mjs, scripts/editor.mjs, scripts/test-vsix.mjs and scripts/screenshots.mjs:
+// where the real VS Code (the VS Code server inside the code-server npm package, installed by scripts/vscode-setup.sh)
+// lives, how to start it on 127.0.0.1 and stop it with everything it forked, and how to install a .vsix into it.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -102,4 +102,17 @@ export function isolatedEnv(dir, extra = {}) {
   const tmp = path.join(dir, 'tmp'); const xdg = path.join(dir, 'xdg');
   fs.mkdirSync(tmp, { recursive: true }); fs.mkdirSync(xdg, { recursive: true });
   return { ...process.env, TMPDIR: tmp, XDG_CONFIG_HOME: xdg, ...extra };
+}
+
+/**
+ * Installs a packaged .vsix with code-server's CLI into `extensionsDir` (as a person would with "Install from VSIX…");
+ * throws with the CLI's output when it fails.
+ */
+export function installVsix({ vsix, dataDir, userDataDir, extensionsDir, env = process.env }) {
+  const r = spawnSync(CS_NODE, [path.join(CS_DIR, 'out', 'node', 'entry.js'), '--config', path.join(dataDir, 'config.yaml'),
+    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', path.resolve(vsix), '--force'],
+  { encoding: 'utf8', env, timeout: 120000 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status ?? r.signal}):\n${out}`);
+  return out;
 }
