@@ -52,23 +52,22 @@ function isGroupName(driver: string, name: string): boolean {
   return true;
 }
 
-/** Gives each segment of a resolved path its role (see SegmentRole). */
-function classify(segs: { text: string; range: Range | null }[]): PathSegment[] {
-  const out: PathSegment[] = segs.map((s) => ({ text: s.text, range: s.range, role: 'child' as SegmentRole }));
-  if (out.length === 0) return out;
+/** Gives segment `i` its role (see SegmentRole), from its position and the segments before it. */
+function classifyAt(out: PathSegment[], i: number): void {
+  const s = out[i];
+  if (i === 0) {
+    s.role = 'namespace';
+    return;
+  }
   const ns = out[0].text;
-  out[0].role = 'namespace';
   if (ns === 'functions') {
-    if (out.length > 1) {
-      out[1].role = 'driver';
-      out[1].key = `drv:${out[1].text}`;
-    }
-    if (out.length > 2) {
-      out[2].role = 'function';
-      out[2].key = `fn:functions/${out[1].text}/${out[2].text}`;
-    }
-    if (out.length > 3) {
-      const s = out[3];
+    if (i === 1) {
+      s.role = 'driver';
+      s.key = `drv:${s.text}`;
+    } else if (i === 2) {
+      s.role = 'function';
+      s.key = `fn:functions/${out[1].text}/${s.text}`;
+    } else if (i === 3) {
       if (s.text === 'primary' || s.text === 'secondary') s.role = 'namespace';
       else if (isGroupName(out[1].text, s.text)) {
         s.role = 'group';
@@ -76,17 +75,41 @@ function classify(segs: { text: string; range: Range | null }[]): PathSegment[] 
       }
     }
   } else if (ns === 'controllers' || ns === 'platform') {
-    if (out.length > 1) {
-      out[1].role = 'controller';
-      out[1].key = `epc:${out[1].text}`;
+    if (i === 1) {
+      s.role = 'controller';
+      s.key = `epc:${s.text}`;
     }
   } else if (ns === 'host') {
-    if (out.length > 1 && (out[1].text === 'transfer' || out[1].text === 'fault')) {
-      out[1].role = 'namespace';
-      if (out.length > 2) out[2].role = 'host-name';
-    }
+    if (i === 1 && (s.text === 'transfer' || s.text === 'fault')) s.role = 'namespace';
+    else if (i === 2 && (out[1].text === 'transfer' || out[1].text === 'fault')) s.role = 'host-name';
   }
+}
+
+/** Gives each segment of a resolved path its role (see SegmentRole). */
+function classify(segs: { text: string; range: Range | null }[]): PathSegment[] {
+  const out: PathSegment[] = segs.map((s) => ({ text: s.text, range: s.range, role: 'child' as SegmentRole }));
+  for (let i = 0; i < out.length; i++) classifyAt(out, i);
   return out;
+}
+
+/**
+ * The classified segments of a section's directory, for the statements in its body: every
+ * statement of a section resolves against the same directory, so it is split and classified once
+ * (a 50,000-line file re-split it for each of ~45,000 statements). Callers only read segments.
+ */
+let lastBase: string | undefined;
+let lastBaseSegments: readonly PathSegment[] = [];
+function baseSegments(base: string): readonly PathSegment[] {
+  if (base !== lastBase) {
+    lastBaseSegments = classify(base.split('/').map((text) => ({ text, range: null })));
+    lastBase = base;
+  }
+  return lastBaseSegments;
+}
+
+/** A relative path of one segment with nothing to resolve (`vendorid`, `ep`): the common case. */
+function isSingleSegment(raw: string): boolean {
+  return raw !== '' && raw !== '.' && raw !== '..' && raw.indexOf('/') < 0;
 }
 
 /**
@@ -98,6 +121,11 @@ export function pathSegments(span: Span, base: string): PathSegment[] | null {
   const raw = span.text;
   const line = span.range.start.line;
   const at = span.range.start.character;
+  if (base !== '' && isSingleSegment(raw)) {
+    const out: PathSegment[] = [...baseSegments(base), { text: raw, range: span.range, role: 'child' }];
+    classifyAt(out, out.length - 1);
+    return out;
+  }
   let offset = 0;
   const stack: { text: string; range: Range | null }[] = [];
   if (raw.startsWith('/')) {
