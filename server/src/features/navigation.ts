@@ -152,41 +152,56 @@ export function pathSegments(span: Span, base: string): PathSegment[] | null {
 
 export type PathPart = 'header' | 'name' | 'target';
 
+interface PathVisit {
+  stmt: Statement;
+  part: PathPart;
+  segs: readonly PathSegment[];
+}
+
 /**
- * Calls `visit` for every configfs path the document writes, in source order: section headers,
- * the names of body statements (relative to their section's directory), link targets and rmdir
- * targets. Keys of platform and host sections are not paths and are not visited (their headers are).
+ * Every path of a parse, computed once: the name index, semantic tokens and document links each
+ * walk them for the same version. Keyed by the statements array, which each parse makes anew.
  */
-export function walkPaths(
-  statements: readonly Statement[],
-  visit: (stmt: Statement, part: PathPart, segs: PathSegment[]) => void,
-): void {
+const VISITS = new WeakMap<readonly Statement[], PathVisit[]>();
+
+function pathVisits(statements: readonly Statement[]): PathVisit[] {
+  const cached = VISITS.get(statements);
+  if (cached) return cached;
+  const out: PathVisit[] = [];
+  const visit = (stmt: Statement, part: PathPart, segs: PathSegment[] | null): void => {
+    if (segs) out.push({ stmt, part, segs });
+  };
   // Directory body statements resolve against: '' before any header, null when not configfs.
   let dir: string | null = '';
   for (const stmt of statements) {
     if (stmt.kind === 'section') {
       const norm = stmt.normPath;
       dir = norm === null || isPlatformPath(norm) || isHostPath(norm) ? null : norm;
-      const segs = pathSegments(stmt.path, '');
-      if (segs && stmt.normPath !== null) visit(stmt, 'header', segs);
+      if (norm !== null) visit(stmt, 'header', pathSegments(stmt.path, ''));
       continue;
     }
     if (stmt.kind === 'rmdir') {
-      if (stmt.target && dir !== null) {
-        const segs = pathSegments(stmt.target, dir);
-        if (segs) visit(stmt, 'target', segs);
-      }
+      if (stmt.target && dir !== null) visit(stmt, 'target', pathSegments(stmt.target, dir));
       continue;
     }
-    if (dir !== null && stmt.name.text !== '') {
-      const segs = pathSegments(stmt.name, dir);
-      if (segs) visit(stmt, 'name', segs);
-    }
-    if (stmt.kind === 'link' && stmt.normTarget !== null) {
-      const segs = pathSegments(stmt.target, '');
-      if (segs) visit(stmt, 'target', segs);
-    }
+    if (dir !== null && stmt.name.text !== '') visit(stmt, 'name', pathSegments(stmt.name, dir));
+    if (stmt.kind === 'link' && stmt.normTarget !== null) visit(stmt, 'target', pathSegments(stmt.target, ''));
   }
+  VISITS.set(statements, out);
+  return out;
+}
+
+/**
+ * Calls `visit` for every configfs path the document writes, in source order: section headers,
+ * the names of body statements (relative to their section's directory), link targets and rmdir
+ * targets. Keys of platform and host sections are not paths and are not visited (their headers are).
+ * The segments are shared between walks of the same parse: read them, never change them.
+ */
+export function walkPaths(
+  statements: readonly Statement[],
+  visit: (stmt: Statement, part: PathPart, segs: readonly PathSegment[]) => void,
+): void {
+  for (const v of pathVisits(statements)) visit(v.stmt, v.part, v.segs);
 }
 
 // ---- the index ------------------------------------------------------------------------------
@@ -219,12 +234,12 @@ export interface NameIndex {
   byLine: Map<number, Mention[]>;
 }
 
-function joinSegs(segs: PathSegment[]): string {
+function joinSegs(segs: readonly PathSegment[]): string {
   return segs.map((s) => s.text).join('/');
 }
 
 /** Entity a link target names: its last segment when that is a function or a controller. */
-function targetKey(segs: PathSegment[]): string | undefined {
+function targetKey(segs: readonly PathSegment[]): string | undefined {
   const last = segs[segs.length - 1];
   if (!last) return undefined;
   if ((last.role === 'function' && segs.length === 3) || (last.role === 'controller' && segs.length === 2 && segs[0].text === 'controllers')) return last.key;
