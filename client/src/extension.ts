@@ -24,6 +24,8 @@ interface StatusParams {
 export interface PciepApi {
   activationMs: number;
   client(): LanguageClient | undefined;
+  /** The language server's process id (`pciep/serverInfo`); undefined while it is not running. */
+  serverPid(): Promise<number | undefined>;
 }
 
 function settings(): { kernel: string; defaultPlatform: string } {
@@ -174,7 +176,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<PciepA
   }, (e: unknown) => output.appendLine(`language server failed to start: ${String(e)}`));
 
   const activationMs = performance.now() - t0;
-  return { activationMs, client: () => client };
+  return { activationMs, client: () => client, serverPid };
+}
+
+async function serverPid(): Promise<number | undefined> {
+  if (!client || client.state !== State.Running) return undefined;
+  const info = await client.sendRequest<{ pid: number } | null>('pciep/serverInfo');
+  return info?.pid;
 }
 
 export async function deactivate(): Promise<void> {
