@@ -71,8 +71,10 @@ function complete(analysis: Analysis, system: EndpointSystem): Emulation {
     system.transfersNotRun(system.host.present ? 'the host never saw the endpoint: no controller with a bound function was started' : 'there is no [host] section');
   }
   const diagnostics = [...analysis.diagnostics, ...system.diagnostics];
+  // Statement ranges by line, for transfers (a search per transfer was quadratic in big files).
+  const rangeAt = system.transfers.length ? new Map(doc.statements.map((s) => [s.line, s.range])) : undefined;
   for (const t of system.transfers) {
-    const range = doc.statements.find((s) => s.line === t.line)?.range ?? { start: { line: t.line, character: 0 }, end: { line: t.line, character: 0 } };
+    const range = rangeAt?.get(t.line) ?? { start: { line: t.line, character: 0 }, end: { line: t.line, character: 0 } };
     if (t.status === 'done' && !t.verified) {
       diagnostics.push({ range, severity: 'error', code: 'transfer-mismatch', message: `transfer ${t.name} completed but the destination does not hold the source bytes` });
     } else if (t.status === 'abort' || t.status === 'timeout') {
