@@ -25,6 +25,9 @@ import { DEFAULT_COMPATIBLE, KERNEL_REVISIONS } from '../server/src/language/pla
 import { CONFIGFS_ROOT } from '../server/src/language/paths';
 import { ERRNO } from '../server/src/emulator/errno';
 import { LL_POOL_BASE } from '../server/src/emulator/epc/dwc-aux';
+import { TRANSFER_LIMITS } from '../server/src/emulator/host/transfers';
+import { MAX_REGION_BYTES } from '../server/src/emulator/memory';
+import { MAX_MODELLED_REG_WINDOW } from '../server/src/emulator/system/ep-bus';
 
 // ---------------------------------------------------------------------------------------------
 // Markdown helpers
@@ -712,7 +715,7 @@ export const DIAGNOSTIC_CODES: readonly CodeGroup[] = [
       { code: 'transfer-aborted', severity: 'error', errno: '—', meaning: 'The DMA channel raised ABORT (bad descriptor or buffer address, zero size, a looping list, link down).' },
       { code: 'transfer-timeout', severity: 'error', errno: '—', meaning: 'No completion interrupt: the engine stopped waiting for descriptors or never ran.' },
       { code: 'transfer-mismatch', severity: 'error', errno: '—', meaning: 'The transfer completed but the destination does not hold the source bytes.' },
-      { code: 'transfer-not-run', severity: 'warning', errno: '—', meaning: 'The transfer names a channel the endpoint does not expose, or the host driver is not bound.' },
+      { code: 'transfer-not-run', severity: 'warning', errno: '—', meaning: 'The transfer names a channel the endpoint does not expose, the host driver is not bound, or the transfer is past the [emulator limits](#emulator-limits).' },
       { code: 'submap-misaligned', severity: 'warning', errno: '—', meaning: 'A DMA window subrange is not a multiple of the iATU minimum region: the worker\'s set_bar with submaps will fail after HOST_REQ and READY never comes (seed-series 7 E20).' },
       { code: 'window-exposes-more', severity: 'info', errno: '—', meaning: 'An aligned DMA window subrange exposes more endpoint memory than the resource it carries (seed-series 7 E21, E24).' },
     ],
@@ -793,6 +796,56 @@ ${unsure.join('\n')}`;
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Emulator limits (from the constants the emulator uses)
+
+/** `64 MiB (67,108,864 bytes)`. */
+function bytes(n: number): string {
+  return `${formatSize(n)} (${n.toLocaleString('en-US')} bytes)`;
+}
+
+function limitsSection(): string {
+  const t = TRANSFER_LIMITS;
+  const rows = [
+    [
+      'Bytes in one transfer (`size` of a `[host/transfer/NAME]`)',
+      bytes(t.bytesPerTransfer),
+      `The transfer is not run: \`transfer-not-run\` on its section, "the emulator moves at most ${formatSize(t.bytesPerTransfer)} per transfer".`,
+    ],
+    [
+      'Bytes moved by all transfers in one emulation',
+      bytes(t.bytesPerRun),
+      'The transfers that would exceed it are not run: `transfer-not-run`, "the emulator\'s budget … per run is used up". Every bring-up runs all the file\'s transfers again (each `start = 1` after a `start = 0`), and they all count.',
+    ],
+    [
+      'Linked-list data elements in one emulation (per transfer: `size` ÷ its element size, rounded up)',
+      t.elementsPerRun.toLocaleString('en-US'),
+      'As for the bytes: the transfers past it are `transfer-not-run`.',
+    ],
+    [
+      'Bytes backing one memory region (a BAR\'s memory, the LL regions, a host buffer, the eDMA register window)',
+      bytes(MAX_REGION_BYTES),
+      `The region keeps its addresses but only its first ${formatSize(MAX_REGION_BYTES)} hold bytes; an access past them fails like unmapped memory (a DMA element there aborts). Backing is allocated on first use.`,
+    ],
+    [
+      'eDMA register window modelled (`edma-reg-size`)',
+      bytes(MAX_MODELLED_REG_WINDOW),
+      'A window larger than this, or one too small for the channels\' registers (`0`, `1`, not a multiple of 4), is not modelled as published: the engine keeps its own register file; the window\'s region still spans the published size, and reads past the registers return 0.',
+    ],
+  ];
+  return `## Emulator limits
+
+The emulator runs the whole bring-up in memory, again after every edit, so it bounds what one
+file can make it do. These are limits of the emulator, not of the kernel or the hardware; past
+one, the file is still checked statement by statement, the rest of the emulation runs, and what
+was left out is reported. The values are the constants the emulator uses (generated from them).
+
+${table(['Limit', 'Value', 'Past it'], rows)}
+
+A region that would overlap one already on the bus (possible with \`edma-reg-phys\`,
+\`edma-ll-size\` or \`align\` overrides) is left off the bus: the first region keeps the addresses.`;
+}
+
 const TOC = [
   ['Statements', 'statements'],
   ['Values', 'values'],
@@ -805,6 +858,7 @@ const TOC = [
   ['Diagnostic codes', 'diagnostic-codes'],
   ['errno values', 'errno-values'],
   ['Where the emulator chooses', 'where-the-emulator-chooses'],
+  ['Emulator limits', 'emulator-limits'],
 ] as const;
 
 /** The whole of docs/language.md. */
@@ -831,6 +885,7 @@ ${TOC.map(([title, anchor]) => `- [${title}](#${anchor})`).join('\n')}`;
     diagnosticsSection(),
     errnoSection(),
     choicesSection(),
+    limitsSection(),
   ];
   return body.join('\n\n') + '\n';
 }

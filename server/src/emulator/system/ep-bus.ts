@@ -21,7 +21,7 @@ export interface EpBus {
 }
 
 /** Largest register window the engine models with its own backing store (the rest of a larger window reads 0). */
-const MAX_MODELLED_REG_WINDOW = 16 * 1024 * 1024;
+export const MAX_MODELLED_REG_WINDOW = 16 * 1024 * 1024;
 
 /**
  * Robustness (docs/robustness.md): the eDMA facts come from the profile, and a file may override
