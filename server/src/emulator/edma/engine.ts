@@ -51,79 +51,28 @@
  * - A doorbell for a channel that is already running has no effect (the running consumer will see
  *   newly produced elements anyway); a doorbell with the engine/channel disabled is ignored.
  */
-import type { AddressSpace, Mmio, Region } from '../memory';
+import type { AddressSpace, Mmio } from '../memory';
+import { Channel, ERR_LL, ERR_LOCAL, ERR_NONE, ERR_REMOTE, IDLE, PENDING, READY, SEEK } from './channel';
+import type { EdmaChannelStats, EdmaEngineOptions } from './engine-types';
+import { EdmaInterrupts } from './interrupts';
 import { quiesceChannelRegs, quiesceDirectionRegs, type IrqMode, type RegWriteLog } from './ll-builder';
+import { TWO32 } from './region-cache';
+import { EdmaRegisterWindow } from './register-window';
 import {
-  CS_HALTED, CS_RUNNING, CS_STOPPED, EDMA_MAX_CH, HDMA_CH_EN, HDMA_CH_EN_BIT, HDMA_CH_STAT, HDMA_CH_STRIDE,
-  HDMA_CONTROL1, HDMA_CONTROL1_LINKLIST_EN, HDMA_CTX_SIZE, HDMA_CYCLE_BIT, HDMA_CYCLE_STATE, HDMA_CYCLE_SYNC,
-  HDMA_DAR_HI, HDMA_DAR_LO, HDMA_DOORBELL, HDMA_DOORBELL_START, HDMA_INT_ABORT, HDMA_INT_CLEAR, HDMA_INT_SETUP,
-  HDMA_INT_STAT, HDMA_INT_STOP, HDMA_INT_WATERMARK, HDMA_LLP_HI, HDMA_LLP_LO, HDMA_MAX_CH, HDMA_MSI_ABORT_HI,
-  HDMA_MSI_ABORT_LO, HDMA_MSI_MSGDATA, HDMA_MSI_STOP_HI, HDMA_MSI_STOP_LO, HDMA_RD_OFFSET, HDMA_SAR_HI, HDMA_SAR_LO,
-  HDMA_SETUP_ABORT_MASK, HDMA_SETUP_LAIE, HDMA_SETUP_LSIE, HDMA_SETUP_RAIE, HDMA_SETUP_RSIE, HDMA_SETUP_STOP_MASK,
-  HDMA_TRANSFER_SIZE, LL_CB, LL_ELEM_SIZE, LL_LIE, LL_LLP, LL_RIE, LL_TCB, V0_CH_CONTROL1, V0_CH_CTX_SIZE,
-  V0_CH_DAR_HI, V0_CH_DAR_LO, V0_CH_LLP_HI, V0_CH_LLP_LO, V0_CH_PWR_EN, V0_CH_SAR_HI, V0_CH_SAR_LO,
-  V0_CH_TRANSFER_SIZE, V0_CTRL, V0_CTRL1_CCS, V0_CTRL1_CS_MASK, V0_CTRL1_CS_SHIFT, V0_CTRL1_LIE, V0_CTRL1_LLE,
-  V0_CTRL1_RIE, V0_CTRL_RD_CNT_SHIFT, V0_DIR, V0_DOORBELL_CH_MASK, V0_DOORBELL_STOP, V0_ENGINE_EN,
-  V0_INT_ABORT_MASK, V0_INT_DONE_MASK, V0_LEGACY_CTX, V0_RD_ERR_STATUS, V0_UNROLL_CH_BASE, V0_UNROLL_CH_STRIDE,
-  V0_UNROLL_RD_OFFSET, V0_VIEWPORT_CH_MASK, V0_VIEWPORT_READ, V0_VIEWPORT_SEL, V0_WR_CH_PWR_EN, hdmaCtx,
-  registerWindowSize, v0ImwrDataReg, v0IntAbort, v0IntDone, v0UnrollCtx,
+  CS_HALTED, CS_RUNNING, CS_STOPPED, EDMA_MAX_CH, HDMA_CH_STAT, HDMA_CH_STRIDE, HDMA_CONTROL1,
+  HDMA_CONTROL1_LINKLIST_EN, HDMA_CYCLE_BIT, HDMA_CYCLE_STATE, HDMA_CYCLE_SYNC, HDMA_DAR_HI, HDMA_DAR_LO,
+  HDMA_LLP_HI, HDMA_LLP_LO, HDMA_MAX_CH, HDMA_SAR_HI, HDMA_SAR_LO, HDMA_TRANSFER_SIZE, LL_CB, LL_ELEM_SIZE,
+  LL_LIE, LL_LLP, LL_RIE, LL_TCB, V0_CH_CONTROL1, V0_CH_CTX_SIZE, V0_CH_DAR_HI, V0_CH_DAR_LO, V0_CH_LLP_HI,
+  V0_CH_LLP_LO, V0_CH_SAR_HI, V0_CH_SAR_LO, V0_CH_TRANSFER_SIZE, V0_CTRL, V0_CTRL1_CCS, V0_CTRL1_CS_MASK,
+  V0_CTRL1_CS_SHIFT, V0_CTRL1_LIE, V0_CTRL1_LLE, V0_CTRL1_RIE, V0_CTRL_RD_CNT_SHIFT, V0_LEGACY_CTX,
+  V0_UNROLL_CH_BASE, V0_UNROLL_CH_STRIDE, hdmaCtx, registerWindowSize, v0UnrollCtx,
   type EdmaDir, type EdmaMapFormat,
 } from './regs';
 
 export type { EdmaDir, EdmaMapFormat } from './regs';
 export type { IrqMode } from './ll-builder';
+export type { EdmaChannelStats, EdmaChannelStatus, EdmaEngineOptions, EdmaInterruptEvent } from './engine-types';
 
-export type EdmaChannelStatus = 'idle' | 'running' | 'done' | 'aborted' | 'waiting';
-
-export interface EdmaInterruptEvent {
-  /** 'local': the EP-side edma_int line; 'remote-imwr': the IMWr (MSI write) towards the PCIe side. */
-  kind: 'local' | 'remote-imwr';
-  dir: EdmaDir;
-  ch: number;
-  status: 'done' | 'abort';
-  /** remote-imwr: the MSI address (done_imwr / abort_imwr, HDMA msi_stop / msi_abort). */
-  address?: bigint;
-  /** remote-imwr: the MSI data (the channel's half of chXY_imwr_data, HDMA msi_msgdata). */
-  data?: number;
-  /** remote-imwr: whether the 32-bit write landed in `remote` (false: no memory/MMIO there). */
-  delivered?: boolean;
-}
-
-export interface EdmaEngineOptions {
-  mapFormat: EdmaMapFormat;
-  wrChannels: number;
-  rdChannels: number;
-  /** EP bus: LL regions and EP memory (an LLP is an EP-local address). */
-  local: AddressSpace;
-  /** PCIe side: host memory as the EP sees it through its outbound mapping. */
-  remote: AddressSpace;
-  onInterrupt?: (ev: EdmaInterruptEvent) => void;
-  /** Hard bound of elements per doorbell without an interrupting element (default 1 << 20). */
-  elementBound?: number;
-  /** Default budget of `run()` (default 1 << 20 elements). */
-  defaultBudget?: number;
-  /** Register window size; defaults to registerWindowSize(mapFormat, wr, rd). */
-  windowSize?: number;
-  /** Require a link element's CB to equal CCS ^ TCB (see the header); default false: links always followed. */
-  linkCycleCheck?: boolean;
-  /** Initial per-channel irq_mode (driver software state, seed-series 5); default 'local'. */
-  defaultIrqMode?: IrqMode;
-}
-
-export interface EdmaChannelStats {
-  dir: EdmaDir;
-  ch: number;
-  status: EdmaChannelStatus;
-  elementsDone: number;
-  bytesDone: number;
-  lastAbort?: string;
-  irqMode: IrqMode;
-  doorbells: number;
-  ignoredDoorbells: number;
-}
-
-const TWO32 = 4294967296;
-const EMPTY = Buffer.alloc(0);
 /** Word-aligned elements up to this size are copied word by word instead of with Buffer.copy. */
 const SMALL_COPY = 256;
 /** Link elements followed in one service turn before yielding to the next channel. */
@@ -131,118 +80,8 @@ const SEEK_LIMIT = 64;
 /** Legacy map: per-channel context storage stride behind the viewport. */
 const LEGACY_CTX_STRIDE = 0x40;
 
-const IDLE = 0;
-const PENDING = 1;
-const SEEK = 2;
-const READY = 3;
-
-const ERR_NONE = 0;
-const ERR_LL = 1;
-const ERR_LOCAL = 2;
-const ERR_REMOTE = 3;
-
 function hex(hi: number, lo: number): string {
   return hi ? hi.toString(16) + lo.toString(16).padStart(8, '0') : lo.toString(16);
-}
-
-/**
- * Resolves [addr, addr+len) in an address space, remembering the last region so consecutive
- * elements in the same region cost a few number compares instead of BigInt arithmetic. The cached
- * region is revalidated against the space's region list (same length, same object at the same
- * index), so adding/removing regions is noticed.
- */
-class RegionCache {
-  private region: Region | undefined;
-  private base = 0;
-  private end = 0;
-  private idx = -1;
-  private count = -1;
-  /** Backing store of the region found by the last successful lookup (EMPTY for MMIO). */
-  buf: Buffer = EMPTY;
-  /** The same bytes as a DataView (little-endian element reads at any alignment). */
-  dv: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
-  /** The same bytes as 32-bit words when the backing store is 4-byte aligned (fast small copies). */
-  u32: Uint32Array | undefined;
-  mmio = false;
-  name = '';
-
-  constructor(private readonly space: AddressSpace) {}
-
-  lookup(hi: number, lo: number, len: number): number {
-    if (this.region !== undefined && hi < 0x200000) {
-      const a = hi * TWO32 + lo;
-      if (a >= this.base && a + len <= this.end) {
-        const list = this.space.list();
-        if (list.length === this.count && list[this.idx] === this.region) return a - this.base;
-      }
-    }
-    return this.miss(hi, lo, len);
-  }
-
-  private miss(hi: number, lo: number, len: number): number {
-    const res = this.space.resolve((BigInt(hi) << 32n) | BigInt(lo), len);
-    if (!res) return -1;
-    const reg = res.region;
-    this.mmio = reg.mmio !== undefined;
-    this.name = reg.name;
-    const buf = this.mmio ? EMPTY : reg.bytes();
-    this.buf = buf;
-    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.u32 = buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2) : undefined;
-    const end = reg.base + BigInt(reg.size);
-    if (end <= 9007199254740991n) {
-      const list = this.space.list();
-      this.region = reg;
-      this.base = Number(reg.base);
-      this.end = Number(end);
-      this.idx = list.indexOf(reg);
-      this.count = list.length;
-    } else {
-      this.region = undefined;
-    }
-    return res.offset;
-  }
-}
-
-class Channel {
-  phase = IDLE;
-  inActive = false;
-  llMode = true;
-  status: EdmaChannelStatus = 'idle';
-  elementsDone = 0;
-  bytesDone = 0;
-  lastAbort: string | undefined;
-  /** Elements (data + link) since the doorbell or the last interrupting element. */
-  sinceIrq = 0;
-  /** Data moved since the doorbell (HDMA STOP interrupt). */
-  moved = false;
-  /** The last executed data element carried LIE/RIE. */
-  lastWasIrq = false;
-  /** A DONE owed for the last element, delivered once the stop/continue decision is made. */
-  pendIrq = false;
-  pendLie = false;
-  pendRie = false;
-  doorbells = 0;
-  ignoredDoorbells = 0;
-  /** The context buffer as 32-bit words, and the context's first word index (hot path). */
-  readonly r32: Uint32Array;
-  readonly w: number;
-  readonly llCache: RegionCache;
-  readonly srcCache: RegionCache;
-  readonly dstCache: RegionCache;
-
-  constructor(
-    readonly dir: EdmaDir, readonly ch: number, readonly index: number,
-    /** Where the channel context lives (register buffer, or the legacy context store) and its offset. */
-    readonly buf: Buffer, readonly base: number,
-    public irqMode: IrqMode, local: AddressSpace, remote: AddressSpace,
-  ) {
-    this.r32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2);
-    this.w = base >>> 2;
-    this.llCache = new RegionCache(local);
-    this.srcCache = new RegionCache(dir === 'write' ? local : remote);
-    this.dstCache = new RegionCache(dir === 'write' ? remote : local);
-  }
 }
 
 export class EdmaEngine implements Mmio {
@@ -259,15 +98,13 @@ export class EdmaEngine implements Mmio {
   private readonly legacyCtx: Buffer;
   private readonly hdma: boolean;
   private readonly legacy: boolean;
-  private readonly compat: boolean;
-  private readonly onInterrupt: (ev: EdmaInterruptEvent) => void;
   private readonly defaultBudget: number;
   private readonly channels: Channel[] = [];
   private readonly active: Channel[] = [];
-  private readonly events: EdmaInterruptEvent[] = [];
+  private readonly irq: EdmaInterrupts;
+  private readonly window: EdmaRegisterWindow;
   private lastServed = -1;
   private inRun = false;
-  private flushing = false;
   private lastAbortInfo: { dir: EdmaDir; ch: number; reason: string } | undefined;
   // Channel-context field WORD indices of this layout (offset / 4), and where CCS lives.
   private readonly iSize: number;
@@ -285,7 +122,6 @@ export class EdmaEngine implements Mmio {
     this.mapFormat = mapFormat;
     this.hdma = mapFormat === 'hdma-native';
     this.legacy = mapFormat === 'legacy';
-    this.compat = mapFormat === 'hdma-compat';
     const max = this.hdma ? HDMA_MAX_CH : EDMA_MAX_CH;
     for (const [n, what] of [[wrChannels, 'wrChannels'], [rdChannels, 'rdChannels']] as const) {
       if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`EdmaEngine: ${what} = ${n} outside 0..${max} for ${mapFormat} (D.1)`);
@@ -304,7 +140,13 @@ export class EdmaEngine implements Mmio {
     this.legacyCtx = Buffer.from(new Uint32Array(this.legacy ? ((wrChannels + rdChannels) * LEGACY_CTX_STRIDE) >>> 2 : 0).buffer);
     this.local = opts.local;
     this.remote = opts.remote;
-    this.onInterrupt = opts.onInterrupt ?? (() => undefined);
+    this.irq = new EdmaInterrupts(this.regs, this.hdma, this.remote, opts.onInterrupt ?? (() => undefined));
+    this.window = new EdmaRegisterWindow(this.regs, mapFormat, {
+      channelCount: (dir) => this.channelCount(dir),
+      chan: (dir, ch) => this.chan(dir, ch),
+      ring: (c) => this.ring(c),
+      abort: (c, reason, err) => this.abort(c, reason, err),
+    });
     this.elementBound = opts.elementBound ?? 1 << 20;
     this.defaultBudget = opts.defaultBudget ?? 1 << 20;
     this.linkCycleCheck = opts.linkCycleCheck ?? false;
@@ -339,12 +181,7 @@ export class EdmaEngine implements Mmio {
 
   /** The raw register window (live; debug views only — write through write32). */
   bytes(): Buffer {
-    if (this.legacy) {
-      // The viewport window shows the selected channel's context (D.2).
-      const c = this.viewportChannel();
-      if (c) c.buf.copy(this.regs, V0_LEGACY_CTX, c.base, c.base + V0_CH_CTX_SIZE);
-      else this.regs.fill(0, V0_LEGACY_CTX, V0_LEGACY_CTX + V0_CH_CTX_SIZE);
-    }
+    this.window.syncViewport();
     return this.regs;
   }
 
@@ -392,12 +229,12 @@ export class EdmaEngine implements Mmio {
       let used = 0;
       while (used < budget && this.active.length > 0) {
         used += this.service(this.nextActive());
-        if (this.events.length > 0) this.flushEvents();
+        if (this.irq.pending()) this.irq.flush();
       }
     } finally {
       this.inRun = false;
     }
-    if (this.events.length > 0) this.flushEvents();
+    if (this.irq.pending()) this.irq.flush();
     return this.active.length > 0;
   }
 
@@ -420,7 +257,7 @@ export class EdmaEngine implements Mmio {
   reset(): void {
     this.regs.fill(0);
     this.legacyCtx.fill(0);
-    this.events.length = 0;
+    this.irq.clear();
     this.active.length = 0;
     this.lastServed = -1;
     this.lastAbortInfo = undefined;
@@ -438,164 +275,16 @@ export class EdmaEngine implements Mmio {
   read32(offset: number): number {
     const off = offset & ~3;
     if (off < 0 || off + 4 > this.windowSize) return 0;
-    if (this.legacy && off >= V0_LEGACY_CTX && off < V0_LEGACY_CTX + V0_CH_CTX_SIZE) {
-      const c = this.viewportChannel();
-      return c ? c.buf.readUInt32LE(c.base + off - V0_LEGACY_CTX) : 0;
-    }
-    return this.regs.readUInt32LE(off);
+    return this.window.read32(off);
   }
 
   write32(offset: number, value: number): void {
     const off = offset & ~3;
     if (off < 0 || off + 4 > this.windowSize) return;
-    const v = value >>> 0;
-    if (this.hdma) this.writeHdma(off, v);
-    else this.writeV0(off, v);
-    if (!this.inRun && this.events.length > 0) this.flushEvents();
+    this.window.write32(off, value >>> 0);
+    if (!this.inRun && this.irq.pending()) this.irq.flush();
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Register semantics: eDMA v0 (D.2, D.4)
-  // -------------------------------------------------------------------------------------------
-
-  private writeV0(off: number, v: number): void {
-    const r = this.regs;
-    if (this.legacy && off >= V0_LEGACY_CTX && off < V0_LEGACY_CTX + V0_CH_CTX_SIZE) {
-      const c = this.viewportChannel();
-      if (c) this.writeCtxV0(c, off - V0_LEGACY_CTX, v);
-      return;
-    }
-    if (!this.legacy && off >= V0_UNROLL_CH_BASE) {
-      const rel = off - V0_UNROLL_CH_BASE;
-      const ch = Math.floor(rel / V0_UNROLL_CH_STRIDE);
-      const inner = rel % V0_UNROLL_CH_STRIDE;
-      const dir: EdmaDir = inner >= V0_UNROLL_RD_OFFSET ? 'read' : 'write';
-      const field = inner % V0_UNROLL_RD_OFFSET;
-      if (ch < this.channelCount(dir) && field < V0_CH_CTX_SIZE) this.writeCtxV0(this.chan(dir, ch), field, v);
-      else r.writeUInt32LE(v, off);
-      return;
-    }
-    for (const dir of ['write', 'read'] as const) {
-      const d = V0_DIR[dir];
-      switch (off) {
-        case d.engineEn: {
-          const was = r.readUInt32LE(off) & V0_ENGINE_EN;
-          r.writeUInt32LE(v, off);
-          if (was && !(v & V0_ENGINE_EN)) this.haltDirection(dir, 'engine disabled (engine_en = 0) while the channel was running');
-          return;
-        }
-        case d.doorbell:
-          this.doorbellV0(dir, v);
-          return;
-        case d.intStatus:
-          return; // read-only
-        case d.intClear:
-          this.clearV0(dir, v);
-          return;
-        case d.errStatus:
-          return; // read-only
-        default:
-          break;
-      }
-    }
-    if (off === V0_CTRL || off === V0_RD_ERR_STATUS + 4) return; // read-only
-    if (!this.legacy && off >= V0_WR_CH_PWR_EN && off < V0_WR_CH_PWR_EN + 0x80) {
-      // wr_ch{n}_pwr_en 0x128 + 4n, rd_ch{n}_pwr_en 0x168 + 4n (D.2); HDMA-compat channels need it (D.1).
-      const rd = off >= V0_WR_CH_PWR_EN + 0x40;
-      const ch = ((off - V0_WR_CH_PWR_EN) % 0x40) / 4;
-      const was = r.readUInt32LE(off) & V0_CH_PWR_EN;
-      r.writeUInt32LE(v, off);
-      const dir: EdmaDir = rd ? 'read' : 'write';
-      if (this.compat && was && !(v & V0_CH_PWR_EN) && ch < this.channelCount(dir)) {
-        const c = this.chan(dir, ch);
-        if (c.phase !== IDLE) this.abort(c, 'channel power disabled (ch_pwr_en = 0) while the channel was running', ERR_NONE);
-      }
-      return;
-    }
-    r.writeUInt32LE(v, off);
-  }
-
-  private writeCtxV0(c: Channel, field: number, v: number): void {
-    if (field === V0_CH_CONTROL1) {
-      // CS (bits 6:5) is owned by the hardware.
-      const old = c.buf.readUInt32LE(c.base);
-      c.buf.writeUInt32LE(((v & ~V0_CTRL1_CS_MASK) | (old & V0_CTRL1_CS_MASK)) >>> 0, c.base);
-      return;
-    }
-    c.buf.writeUInt32LE(v, c.base + field);
-  }
-
-  /** Legacy: the channel selected by viewport_sel (bits 2:0, bit 31 = read channel), if it exists. */
-  private viewportChannel(): Channel | undefined {
-    const sel = this.regs.readUInt32LE(V0_VIEWPORT_SEL);
-    const dir: EdmaDir = sel & V0_VIEWPORT_READ ? 'read' : 'write';
-    const ch = sel & V0_VIEWPORT_CH_MASK;
-    return ch < this.channelCount(dir) ? this.chan(dir, ch) : undefined;
-  }
-
-  private doorbellV0(dir: EdmaDir, v: number): void {
-    const ch = v & V0_DOORBELL_CH_MASK;
-    if (ch >= this.channelCount(dir)) return;
-    const c = this.chan(dir, ch);
-    if (v & V0_DOORBELL_STOP) {
-      // Databook STOP (bit 31, unused by Linux): halt the channel — modelled as an abort.
-      if (c.phase !== IDLE) this.abort(c, 'stopped by doorbell bit 31 (STOP)', ERR_NONE);
-      return;
-    }
-    this.ring(c);
-  }
-
-  private clearV0(dir: EdmaDir, v: number): void {
-    const d = V0_DIR[dir];
-    const bits = v & (V0_INT_DONE_MASK | V0_INT_ABORT_MASK);
-    const st = this.regs.readUInt32LE(d.intStatus);
-    this.regs.writeUInt32LE((st & ~bits) >>> 0, d.intStatus);
-    const abortCh = (bits & V0_INT_ABORT_MASK) >>> 16;
-    if (abortCh) {
-      // The error record goes with the abort status it explains.
-      const lanes = (abortCh | (abortCh << 16)) >>> 0;
-      this.regs.writeUInt32LE((this.regs.readUInt32LE(d.errStatus) & ~lanes) >>> 0, d.errStatus);
-      if (dir === 'read') this.regs.writeUInt32LE((this.regs.readUInt32LE(d.errStatus + 4) & ~abortCh) >>> 0, d.errStatus + 4);
-    }
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Register semantics: HDMA native (D.5)
-  // -------------------------------------------------------------------------------------------
-
-  private writeHdma(off: number, v: number): void {
-    const r = this.regs;
-    const ch = Math.floor(off / HDMA_CH_STRIDE);
-    const inner = off % HDMA_CH_STRIDE;
-    const dir: EdmaDir = inner >= HDMA_RD_OFFSET ? 'read' : 'write';
-    const field = inner % HDMA_CTX_SIZE;
-    if (ch >= this.channelCount(dir)) {
-      r.writeUInt32LE(v, off);
-      return;
-    }
-    const c = this.chan(dir, ch);
-    switch (field) {
-      case HDMA_CH_EN: {
-        const was = r.readUInt32LE(off) & HDMA_CH_EN_BIT;
-        r.writeUInt32LE(v, off);
-        if (was && !(v & HDMA_CH_EN_BIT) && c.phase !== IDLE) this.abort(c, 'channel disabled (ch_en = 0) while running', ERR_NONE);
-        return;
-      }
-      case HDMA_DOORBELL:
-        if (v & HDMA_DOORBELL_START) this.ring(c);
-        return;
-      case HDMA_CH_STAT:
-      case HDMA_INT_STAT:
-        return; // read-only
-      case HDMA_INT_CLEAR: {
-        const st = r.readUInt32LE(c.base + HDMA_INT_STAT);
-        r.writeUInt32LE((st & ~(v & (HDMA_INT_STOP | HDMA_INT_WATERMARK | HDMA_INT_ABORT))) >>> 0, c.base + HDMA_INT_STAT);
-        return;
-      }
-      default:
-        r.writeUInt32LE(v, off);
-    }
-  }
 
   // -------------------------------------------------------------------------------------------
   // Channel state helpers
@@ -614,13 +303,6 @@ export class EdmaEngine implements Mmio {
     };
   }
 
-  /** Doorbell accepted only with the engine (HDMA-compat: and ch_pwr_en; HDMA: ch_en) enabled (D.4, D.5). */
-  private enabled(c: Channel): boolean {
-    if (this.hdma) return (this.regs.readUInt32LE(c.base + HDMA_CH_EN) & HDMA_CH_EN_BIT) !== 0;
-    if (!(this.regs.readUInt32LE(V0_DIR[c.dir].engineEn) & V0_ENGINE_EN)) return false;
-    if (this.compat) return (this.regs.readUInt32LE(V0_DIR[c.dir].chPwrEn + 4 * c.ch) & V0_CH_PWR_EN) !== 0;
-    return true;
-  }
 
   private llEnabled(c: Channel): boolean {
     if (this.hdma) return (c.buf.readUInt32LE(c.base + HDMA_CONTROL1) & HDMA_CONTROL1_LINKLIST_EN) !== 0;
@@ -673,11 +355,8 @@ export class EdmaEngine implements Mmio {
     return next;
   }
 
+  /** A doorbell the register window accepted (engine / channel enabled). */
   private ring(c: Channel): void {
-    if (!this.enabled(c)) {
-      c.ignoredDoorbells++;
-      return;
-    }
     c.doorbells++;
     if (c.phase !== IDLE) return; // already running: the consumer continues on its own
     c.phase = PENDING;
@@ -686,9 +365,6 @@ export class EdmaEngine implements Mmio {
     this.addActive(c);
   }
 
-  private haltDirection(dir: EdmaDir, reason: string): void {
-    for (const c of this.channels) if (c.dir === dir && c.phase !== IDLE) this.abort(c, reason, ERR_NONE);
-  }
 
   // -------------------------------------------------------------------------------------------
   // Execution
@@ -759,7 +435,7 @@ export class EdmaEngine implements Mmio {
         return n + 1;
       }
       c.phase = READY;
-      if (c.pendIrq) this.raiseDone(c); // the list continues: DONE with CS still running
+      if (c.pendIrq) this.irq.raiseDone(c); // the list continues: DONE with CS still running
       return n;
     }
   }
@@ -854,7 +530,7 @@ export class EdmaEngine implements Mmio {
       c.pendLie = (r[w] & V0_CTRL1_LIE) !== 0;
       c.pendRie = (r[w] & V0_CTRL1_RIE) !== 0;
     }
-    this.raiseDone(c);
+    this.irq.raiseDone(c);
     return 1;
   }
 
@@ -916,7 +592,7 @@ export class EdmaEngine implements Mmio {
     const done = this.hdma ? c.moved : c.lastWasIrq;
     c.status = done ? 'done' : 'waiting';
     this.setCs(c, CS_STOPPED);
-    if (this.hdma ? c.moved : c.pendIrq) this.raiseDone(c);
+    if (this.hdma ? c.moved : c.pendIrq) this.irq.raiseDone(c);
   }
 
   private abort(c: Channel, reason: string, err: number): void {
@@ -928,77 +604,7 @@ export class EdmaEngine implements Mmio {
     c.lastAbort = reason;
     this.lastAbortInfo = { dir: c.dir, ch: c.ch, reason };
     this.setCs(c, CS_HALTED);
-    if (owedDone) this.raiseDone(c); // the element before the failure did complete
-    const r = this.regs;
-    if (this.hdma) {
-      r.writeUInt32LE((r.readUInt32LE(c.base + HDMA_INT_STAT) | HDMA_INT_ABORT) >>> 0, c.base + HDMA_INT_STAT);
-      const setup = r.readUInt32LE(c.base + HDMA_INT_SETUP);
-      if (setup & HDMA_SETUP_ABORT_MASK) return;
-      if (setup & HDMA_SETUP_LAIE) this.events.push({ kind: 'local', dir: c.dir, ch: c.ch, status: 'abort' });
-      if (setup & HDMA_SETUP_RAIE) this.pushImwr(c, 'abort', this.read64(c.base + HDMA_MSI_ABORT_LO, c.base + HDMA_MSI_ABORT_HI), r.readUInt32LE(c.base + HDMA_MSI_MSGDATA));
-      return;
-    }
-    const d = V0_DIR[c.dir];
-    const bit = v0IntAbort(c.ch);
-    r.writeUInt32LE((r.readUInt32LE(d.intStatus) | bit) >>> 0, d.intStatus);
-    if (err !== ERR_NONE) {
-      if (err === ERR_LL) r.writeUInt32LE((r.readUInt32LE(d.errStatus) | bit) >>> 0, d.errStatus);
-      else if (c.dir === 'read' && err === ERR_REMOTE) r.writeUInt32LE((r.readUInt32LE(d.errStatus + 4) | v0IntDone(c.ch)) >>> 0, d.errStatus + 4);
-      else r.writeUInt32LE((r.readUInt32LE(d.errStatus) | v0IntDone(c.ch)) >>> 0, d.errStatus);
-    }
-    const c1 = c.buf.readUInt32LE(c.base + V0_CH_CONTROL1);
-    const localEn = c.llMode || (c1 & V0_CTRL1_LIE) !== 0;
-    const remoteEn = c.llMode ? (r.readUInt32LE(d.llErrEn) & v0IntDone(c.ch)) !== 0 : (c1 & V0_CTRL1_RIE) !== 0;
-    if (localEn && !(r.readUInt32LE(d.intMask) & bit)) this.events.push({ kind: 'local', dir: c.dir, ch: c.ch, status: 'abort' });
-    if (remoteEn) this.pushImwr(c, 'abort', this.read64(d.abortImwr, d.abortImwr + 4), this.imwrData(c));
-  }
-
-  /** DONE / STOP: status latches; local event unless masked; IMWr per RIE (eDMA) / remote enable (HDMA). */
-  private raiseDone(c: Channel): void {
-    const r = this.regs;
-    c.pendIrq = false;
-    if (this.hdma) {
-      r.writeUInt32LE((r.readUInt32LE(c.base + HDMA_INT_STAT) | HDMA_INT_STOP) >>> 0, c.base + HDMA_INT_STAT);
-      const setup = r.readUInt32LE(c.base + HDMA_INT_SETUP);
-      if (setup & HDMA_SETUP_STOP_MASK) return;
-      if (setup & HDMA_SETUP_LSIE) this.events.push({ kind: 'local', dir: c.dir, ch: c.ch, status: 'done' });
-      if (setup & HDMA_SETUP_RSIE) this.pushImwr(c, 'done', this.read64(c.base + HDMA_MSI_STOP_LO, c.base + HDMA_MSI_STOP_HI), r.readUInt32LE(c.base + HDMA_MSI_MSGDATA));
-      return;
-    }
-    const d = V0_DIR[c.dir];
-    const bit = v0IntDone(c.ch);
-    r.writeUInt32LE((r.readUInt32LE(d.intStatus) | bit) >>> 0, d.intStatus);
-    if (c.pendLie && !(r.readUInt32LE(d.intMask) & bit)) this.events.push({ kind: 'local', dir: c.dir, ch: c.ch, status: 'done' });
-    if (c.pendRie) this.pushImwr(c, 'done', this.read64(d.doneImwr, d.doneImwr + 4), this.imwrData(c));
-  }
-
-  private read64(atLo: number, atHi: number): bigint {
-    return (BigInt(this.regs.readUInt32LE(atHi)) << 32n) | BigInt(this.regs.readUInt32LE(atLo));
-  }
-
-  /** chXY_imwr_data: even channel bits 15:0, odd channel bits 31:16 (D.2). */
-  private imwrData(c: Channel): number {
-    const { offset, shift } = v0ImwrDataReg(c.dir, c.ch);
-    return (this.regs.readUInt32LE(offset) >>> shift) & 0xffff;
-  }
-
-  private pushImwr(c: Channel, status: 'done' | 'abort', address: bigint, data: number): void {
-    if (address === 0n) return; // no MSI programmed (see header)
-    this.events.push({ kind: 'remote-imwr', dir: c.dir, ch: c.ch, status, address, data });
-  }
-
-  /** Delivers queued events in order: an IMWr is first written into `remote`, then reported. */
-  private flushEvents(): void {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.events.length > 0) {
-        const ev = this.events.shift() as EdmaInterruptEvent;
-        if (ev.kind === 'remote-imwr' && ev.address !== undefined) ev.delivered = this.remote.write32(ev.address, ev.data ?? 0);
-        this.onInterrupt(ev);
-      }
-    } finally {
-      this.flushing = false;
-    }
+    if (owedDone) this.irq.raiseDone(c); // the element before the failure did complete
+    this.irq.raiseAbort(c, err);
   }
 }
