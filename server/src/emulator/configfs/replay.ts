@@ -7,22 +7,23 @@
  */
 import type { Assignment, Document, Link, Range, Rmdir, Statement, Unlink } from '../../language/ast';
 import type { Diagnostic, RelatedLocation } from '../../language/diagnostics';
-import type { Controller, PlatformModel } from '../../language/platform';
+import type { PlatformModel } from '../../language/platform';
 import { isPlatformPath } from '../../language/platform';
-import { dirname, resolveEntry, resolvePath } from '../../language/paths';
-import { closest } from '../../language/suggest';
-import { CONTROLLER_ATTRIBUTES, STANDARD_ATTRIBUTES } from '../../language/schema/standard';
-import { driverNames, findDriver } from '../../language/schema';
+import { resolveEntry, resolvePath } from '../../language/paths';
+import { findDriver } from '../../language/schema';
 import type { AttributeSpec } from '../../language/schema/types';
 import { describeErrno } from '../errno';
 import { driverModel } from '../epf';
-import type { BindEnv, Failure } from '../epf/types';
+import type { BindEnv } from '../epf/types';
 import type { ConfigfsState, EpcState, EpfState, Interface, Origin } from './state';
 import { IndexAllocator } from './ida';
 import { AttributeValues, devName, EP_DRAM_BASE } from './state';
 import { newDwcBarState } from '../epc/set-bar';
 import { statementFrames, type StepInfo } from '../system/steps';
 import { storeAttribute } from './store';
+import { CONTROLLER_BY_NAME, STANDARD_BY_NAME, defaultValues, groupAttribute } from './attribute-specs';
+import { type Dir, findDirectory } from './directories';
+import { explainMissing, explainUnknownAttribute, failureRelated, sectionFix } from './replay-explanations';
 
 export type OpKind = 'mkdir' | 'write' | 'link' | 'unlink' | 'rmdir';
 
@@ -67,14 +68,6 @@ export interface ReplayResult {
   dirAt: (line: number) => string | undefined;
 }
 
-type Dir =
-  | { kind: 'root' | 'functions' | 'controllers' }
-  | { kind: 'driver'; driver: string }
-  | { kind: 'function'; epf: EpfState }
-  | { kind: 'iface'; epf: EpfState; iface: Interface }
-  | { kind: 'group'; epf: EpfState }
-  | { kind: 'controller'; epc: EpcState };
-
 const HOST_PREFIX = 'host';
 /** The log of an operation that logged nothing: shared, frozen so no caller can append to it. */
 const NO_LOG: string[] = Object.freeze([]) as unknown as string[];
@@ -88,37 +81,6 @@ function isHostPath(path: string): boolean {
 /** A statement is its own origin (it has a range and a line); no copy needed. */
 function origin(stmt: { range: Range; line: number }): Origin {
   return stmt;
-}
-
-const byName = (specs: readonly AttributeSpec[]): ReadonlyMap<string, AttributeSpec> => new Map(specs.map((a) => [a.name, a]));
-/** Attribute specs by name: every write looks one up. */
-const STANDARD_BY_NAME = byName(STANDARD_ATTRIBUTES);
-const CONTROLLER_BY_NAME = byName(CONTROLLER_ATTRIBUTES);
-const GROUP_BY_NAME = new Map<string, ReadonlyMap<string, AttributeSpec>>();
-
-function groupAttribute(driver: string, name: string): AttributeSpec | undefined {
-  let m = GROUP_BY_NAME.get(driver);
-  if (!m) {
-    m = byName(findDriver(driver)?.groupAttributes ?? []);
-    GROUP_BY_NAME.set(driver, m);
-  }
-  return m.get(name);
-}
-
-const DEFAULTS = new Map<string, ReadonlyMap<string, bigint | boolean>>();
-
-/** Attribute values of a new function: standard defaults, the driver's probe header, its group defaults. */
-function defaultValues(driver: string): ReadonlyMap<string, bigint | boolean> {
-  let m = DEFAULTS.get(driver);
-  if (!m) {
-    const spec = findDriver(driver)!;
-    const values = new Map<string, bigint | boolean>();
-    for (const a of STANDARD_ATTRIBUTES) values.set(a.name, BigInt(spec.headerDefaults[a.name] ?? Number(a.defaultValue ?? 0)));
-    for (const a of spec.groupAttributes) if (a.defaultValue !== undefined) values.set(a.name, BigInt(a.defaultValue));
-    DEFAULTS.set(driver, values);
-    m = values;
-  }
-  return m;
 }
 
 class Replayer {
@@ -151,58 +113,9 @@ class Replayer {
   lookup(path: string): Dir | undefined {
     const hit = this.dirCache.get(path);
     if (hit) return hit;
-    const d = this.lookupUncached(path);
+    const d = findDirectory(this.state, path);
     if (d) this.dirCache.set(path, d);
     return d;
-  }
-
-  lookupUncached(path: string): Dir | undefined {
-    if (path === '') return { kind: 'root' };
-    const parts = path.split('/');
-    if (parts[0] === 'functions') {
-      if (parts.length === 1) return { kind: 'functions' };
-      if (!findDriver(parts[1])) return undefined;
-      if (parts.length === 2) return { kind: 'driver', driver: parts[1] };
-      const epf = this.state.functions.get(parts.slice(0, 3).join('/'));
-      if (!epf) return undefined;
-      if (parts.length === 3) return { kind: 'function', epf };
-      if (parts.length === 4) {
-        if (parts[3] === 'primary' || parts[3] === 'secondary') return { kind: 'iface', epf, iface: parts[3] };
-        if (findDriver(epf.driver)?.hasGroup && parts[3] === devName(epf)) return { kind: 'group', epf };
-      }
-      return undefined;
-    }
-    if (parts[0] === 'controllers') {
-      if (parts.length === 1) return { kind: 'controllers' };
-      const epc = this.state.controllers.get(parts[1]);
-      if (epc && parts.length === 2) return { kind: 'controller', epc };
-    }
-    return undefined;
-  }
-
-  /** Why a path does not exist, with the nearest existing name when there is one. */
-  explainMissing(path: string): string {
-    const parts = path.split('/');
-    if (parts[0] === 'functions' && parts.length >= 2 && !findDriver(parts[1])) {
-      const guess = closest(parts[1], driverNames());
-      return `no endpoint function driver '${parts[1]}' is registered${guess ? `; did you mean '${guess}'?` : ''}`;
-    }
-    if (parts[0] === 'functions' && parts.length >= 3) {
-      const fn = this.state.functions.get(parts.slice(0, 3).join('/'));
-      if (!fn) return `function ${parts.slice(0, 3).join('/')} does not exist (it is created by its own [${parts.slice(0, 3).join('/')}] section)`;
-      if (parts.length === 4 && findDriver(fn.driver)?.hasGroup && parts[3].startsWith(fn.driver + '.')) {
-        return `this function's driver group is ${devName(fn)}, not ${parts[3]}: the index counts every function created before it, across all drivers`;
-      }
-      return `${parts.slice(3).join('/')} is not a directory of ${fn.path}`;
-    }
-    if (parts[0] === 'controllers' && parts.length >= 2) {
-      const names = [...this.state.controllers.keys()];
-      const guess = closest(parts[1], names);
-      return names.length === 0
-        ? `no controller '${parts[1]}': describe it first with a [platform/${parts[1]}] section`
-        : `no controller '${parts[1]}'${guess ? `; did you mean '${guess}'?` : ''} (controllers: ${names.join(', ')})`;
-    }
-    return `no such directory under pci_ep/`;
   }
 
   // ---- reporting ------------------------------------------------------------------------
@@ -300,19 +213,8 @@ class Replayer {
       return path;
     }
     if (this.lookup(path)) return path;
-    this.error(header.path.range, 'no-such-directory', `${describeErrno('ENOENT')}: ${this.explainMissing(path)}`, { errno: 'ENOENT', fix: this.sectionFix(header, path), ref: 'kernel-background A.1' });
+    this.error(header.path.range, 'no-such-directory', `${describeErrno('ENOENT')}: ${explainMissing(this.state, path)}`, { errno: 'ENOENT', fix: sectionFix(this.state, header, path), ref: 'kernel-background A.1' });
     return null;
-  }
-
-  /** A corrected section path when one name in it is a near miss of an existing one. */
-  sectionFix(header: Statement & { kind: 'section' }, path: string): Diagnostic['fix'] {
-    const parts = path.split('/');
-    let guess: string | undefined;
-    if (parts[0] === 'functions' && parts.length >= 2 && !findDriver(parts[1])) guess = closest(parts[1], driverNames());
-    else if (parts[0] === 'controllers' && parts.length === 2) guess = closest(parts[1], [...this.state.controllers.keys()]);
-    if (!guess) return undefined;
-    const fixed = [parts[0], guess, ...parts.slice(2)].join('/');
-    return { title: `Change to [${fixed}]`, range: header.path.range, newText: fixed };
   }
 
   mkdir(path: string, header: Statement & { kind: 'section' }): void {
@@ -340,12 +242,16 @@ class Replayer {
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
     const { path, parent, name } = full;
     const d = this.lookup(parent);
-    if (!d) return this.failOp(stmt, 'write', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent), { ref: 'kernel-background A.1' });
+    if (!d) return this.failOp(stmt, 'write', path, 'ENOENT', 'no-such-directory', explainMissing(this.state, parent), { ref: 'kernel-background A.1' });
     const isDir = (d.kind === 'function' && (name === 'primary' || name === 'secondary' || (name.includes('.') && name === devName(d.epf))))
       || d.kind === 'root' || d.kind === 'functions' || d.kind === 'controllers' || d.kind === 'driver';
     if (isDir && this.lookup(path)) return this.failOp(stmt, 'write', path, 'EISDIR', 'write-to-directory', `${name} is a directory, not an attribute`);
     const spec = this.attributeFor(d, name);
-    if (!spec) return this.unknownAttribute(stmt, d, path, name);
+    if (!spec) {
+      const { message, fix } = explainUnknownAttribute(stmt, d, path, name);
+      // configfs directories have no create op: the shell's open(O_CREAT) fails with EACCES.
+      return this.failOp(stmt, 'write', path, 'EACCES', 'unknown-attribute', message, { fix, ref: 'kernel-background A.1' });
+    }
     const epf = d.kind === 'function' || d.kind === 'group' ? d.epf : undefined;
     const result = storeAttribute(spec, stmt.value.text, {
       bound: !!epf && (epf.links.primary !== undefined || epf.links.secondary !== undefined),
@@ -369,35 +275,6 @@ class Replayer {
         `${name} is stored, but the controller was already programmed at epc_init: the new value takes effect only after the next epc_init`,
         { ref: 'kernel-background A.2', related: link ? [{ range: link.origin.range, message: 'epc_init ran when this link bound the function' }] : undefined });
     }
-  }
-
-  unknownAttribute(stmt: Assignment, d: Dir, path: string, name: string): void {
-    let hint = '';
-    let fix: Diagnostic['fix'];
-    const candidates: string[] = [];
-    if (d.kind === 'function') {
-      candidates.push(...STANDARD_ATTRIBUTES.map((a) => a.name));
-      const spec = findDriver(d.epf.driver);
-      if (spec?.groupAttributes.some((a) => a.name === name)) {
-        const right = `${devName(d.epf)}/${name}`;
-        hint = `; ${name} lives in the driver's group: write ${right}`;
-        fix = { title: `Write ${right}`, range: stmt.name.range, newText: right };
-      }
-    } else if (d.kind === 'group') {
-      candidates.push(...(findDriver(d.epf.driver)?.groupAttributes.map((a) => a.name) ?? []));
-    } else if (d.kind === 'controller') {
-      candidates.push(...CONTROLLER_ATTRIBUTES.map((a) => a.name));
-    }
-    if (!hint) {
-      const guess = closest(name, candidates);
-      if (guess) {
-        hint = `; did you mean '${guess}'?`;
-        const prefix = stmt.name.text.slice(0, stmt.name.text.length - name.length);
-        fix = { title: `Rename to '${guess}'`, range: stmt.name.range, newText: prefix + guess };
-      }
-    }
-    // configfs directories have no create op: the shell's open(O_CREAT) fails with EACCES.
-    this.failOp(stmt, 'write', path, 'EACCES', 'unknown-attribute', `no attribute '${name}' in ${dirname(path) || 'pci_ep/'}${hint}`, { fix, ref: 'kernel-background A.1' });
   }
 
   writeStart(stmt: Assignment, epc: EpcState, path: string, start: boolean): void {
@@ -435,10 +312,10 @@ class Replayer {
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
     const { path, parent, name: linkName } = full;
     const d = this.lookup(parent);
-    if (!d) return this.failOp(stmt, 'link', path, 'ENOENT', 'no-such-directory', this.explainMissing(parent));
+    if (!d) return this.failOp(stmt, 'link', path, 'ENOENT', 'no-such-directory', explainMissing(this.state, parent));
     if (stmt.normTarget === null) return;
     const target = this.lookup(stmt.normTarget);
-    if (!target) return this.failOp(stmt, 'link', path, 'ENOENT', 'dangling-link', `link target ${stmt.normTarget} does not exist: ${this.explainMissing(stmt.normTarget)}`, { ref: 'kernel-background A.4' });
+    if (!target) return this.failOp(stmt, 'link', path, 'ENOENT', 'dangling-link', `link target ${stmt.normTarget} does not exist: ${explainMissing(this.state, stmt.normTarget)}`, { ref: 'kernel-background A.4' });
     if (this.linkExists(d, linkName)) return this.failOp(stmt, 'link', path, 'EEXIST', 'duplicate-link', `${path} already exists`);
     if (d.kind === 'controller') {
       if (target.kind !== 'function') return this.failOp(stmt, 'link', path, 'EINVAL', 'bad-link-target', `a controller directory links to a function (functions/<driver>/<name>), not ${stmt.normTarget}`);
@@ -471,24 +348,6 @@ class Replayer {
       epf, epc, controller: epc.controller, iface, funcNo, vfuncNo, state: this.state,
       value: (n) => epf.values.get(n),
     };
-  }
-
-  /** Points a failure back at the writes and platform facts that caused it. */
-  related(epf: EpfState, controller: Controller, f: Failure): RelatedLocation[] {
-    const out: RelatedLocation[] = [];
-    for (const c of f.causes) {
-      if ('attr' in c) {
-        const w = epf.writes.get(c.attr);
-        if (w) out.push({ range: w.range, message: `${c.attr} is set here` });
-        else if (epf.values.has(c.attr)) out.push({ range: epf.created.range, message: `${c.attr} is never written and keeps its default ${String(epf.values.get(c.attr))}` });
-      } else {
-        const k = controller.keys.get(c.platformKey);
-        out.push(k ? { range: k.range, message: `${c.platformKey} is set here` }
-          : { range: controller.header.range, message: `${c.platformKey} comes from the ${controller.profile.compatible} profile` });
-      }
-    }
-    if (out.length === 0) out.push({ range: epf.created.range, message: `${devName(epf)} was created here` });
-    return out;
   }
 
   /** pci_epc_add_epf + pci_epf_bind (+ pending epc_init) for `ln -s` (kernel-background A.4). */
@@ -552,7 +411,7 @@ class Replayer {
     if (failure) {
       undoAdd();
       return this.failOp(stmt, 'link', path, failure.errno, 'bind-failed', `bind of ${devName(epf)} failed: ${failure.message}`,
-        { ref: failure.ref, related: this.related(epf, epc.controller, failure) }, failure.log);
+        { ref: failure.ref, related: failureRelated(epf, epc.controller, failure) }, failure.log);
     }
     const ready = epf.driver !== 'pci_epf_ntb' || (epf.links.primary && epf.links.secondary);
     epf.bound = !!ready;
@@ -572,7 +431,7 @@ class Replayer {
     if (failure) {
       this.error(stmt.range, 'epc-init-failed',
         `${describeErrno(failure.errno)}: ${devName(epf)} is bound but its epc_init (${when}) failed: ${failure.message}; ln -s itself succeeds and the function stays unusable`,
-        { errno: failure.errno, log: failure.log, ref: failure.ref, related: this.related(epf, epc.controller, failure) });
+        { errno: failure.errno, log: failure.log, ref: failure.ref, related: failureRelated(epf, epc.controller, failure) });
       const last = this.ops[this.ops.length - 1];
       if (last && last.range === stmt.range) last.log = [...last.log, ...failure.log];
       return;
@@ -668,7 +527,7 @@ class Replayer {
     if (!full.ok) return this.error(stmt.target!.range, 'bad-path', full.message);
     const path = full.path;
     const d = this.lookup(path);
-    if (!d) return this.failOp(stmt, 'rmdir', path, 'ENOENT', 'no-such-directory', this.explainMissing(path));
+    if (!d) return this.failOp(stmt, 'rmdir', path, 'ENOENT', 'no-such-directory', explainMissing(this.state, path));
     if (d.kind !== 'function') {
       // Default groups (controllers/, functions/<driver>/, primary/, the driver group) cannot be removed.
       return this.failOp(stmt, 'rmdir', path, 'EPERM', 'rmdir-failed', `${path || 'pci_ep/'} is created by the kernel and cannot be removed`);
