@@ -20,6 +20,7 @@ import {
   barsChosenBySiblings, describeBar, freeBars, functionTable, linkedController, sectionAt, sectionDir,
 } from './completion';
 import type { FunctionInfo } from './completion';
+import { linkStatements } from './document-facts';
 
 export interface CodeAction {
   title: string;
@@ -171,15 +172,9 @@ class Facts {
   /** Line of the last link statement binding something to controllers/<epc>. */
   lastLinkTo(epc: string): number | undefined {
     let last: number | undefined;
-    for (const section of this.doc.sections) {
-      const dir = sectionDir(section);
-      if (dir === null) continue;
-      for (const stmt of section.body) {
-        if (stmt.kind !== 'link' || !stmt.normTarget) continue;
-        const lp = resolvePath(stmt.name.text, dir);
-        const inController = lp.ok && lp.path.startsWith(`controllers/${epc}/`) && stmt.normTarget.startsWith('functions/');
-        if (inController || stmt.normTarget === `controllers/${epc}`) last = Math.max(last ?? -1, stmt.line);
-      }
+    for (const { stmt, target, path } of linkStatements(this.doc)) {
+      const inController = path !== undefined && path.startsWith(`controllers/${epc}/`) && target.startsWith('functions/');
+      if (inController || target === `controllers/${epc}`) last = Math.max(last ?? -1, stmt.line);
     }
     return last;
   }

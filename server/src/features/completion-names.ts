@@ -5,7 +5,6 @@
  */
 import type { Position } from '../language/ast';
 import { KERNEL_REVISIONS } from '../language/platform';
-import { resolvePath } from '../language/paths';
 import { CONTROLLER_ATTRIBUTES, STANDARD_ATTRIBUTES, findDriver } from '../language/schema';
 import { listProfiles } from '../language/profiles';
 import { PLATFORM_KEYS } from '../language/profiles/overrides';
@@ -14,25 +13,7 @@ import type { FeatureContext } from './context';
 import type { SectionFacts } from './completion-cursor';
 import { attributeItem, linkName, profileDoc, sortKey, type CompletionItem } from './completion-items';
 import { setupItems } from './completion-snippets';
-import { devNameOf, sectionDir, type FunctionInfo } from './document-facts';
-
-/** Line of the first link binding `fn` to a controller, if any. */
-function firstBindLine(ctx: FeatureContext, fnPath: string): number | undefined {
-  let first: number | undefined;
-  for (const section of ctx.doc.sections) {
-    const dir = sectionDir(section);
-    if (dir === null) continue;
-    for (const stmt of section.body) {
-      if (stmt.kind !== 'link' || !stmt.normTarget) continue;
-      const lp = resolvePath(stmt.name.text, dir);
-      if (!lp.ok) continue;
-      const binds = (lp.path.startsWith(fnPath + '/') && stmt.normTarget.startsWith('controllers/'))
-        || (lp.path.startsWith('controllers/') && stmt.normTarget === fnPath);
-      if (binds && (first === undefined || stmt.line < first)) first = stmt.line;
-    }
-  }
-  return first;
-}
+import { devNameOf, firstBindLine, type FunctionInfo } from './document-facts';
 
 function rankWritten(items: CompletionItem[], isWritten: (it: CompletionItem) => boolean): CompletionItem[] {
   return items.map((it, i) => ({ ...it, sortText: sortKey(isWritten(it) ? 8 : 1, i) }));

@@ -1,10 +1,11 @@
 /**
  * Facts about a `.pciep` document that completion and quick fixes both need: the functions it
  * creates with the device index the kernel gives each, which section a line is in and the
- * directory it stands for, the controller a function is linked to, and which of its BARs are
+ * directory it stands for, its link statements, the controller a function is linked to (and
+ * where it is first bound), and which of its BARs are
  * still free.
  */
-import type { Document, Section, Statement } from '../language/ast';
+import type { Document, Link, Section, Statement } from '../language/ast';
 import type { Controller } from '../language/platform';
 import { basename, resolvePath } from '../language/paths';
 import { findDriver } from '../language/schema';
@@ -87,22 +88,53 @@ export function sectionAt(doc: Document, line: number): Section | undefined {
   return found;
 }
 
-/** The controller a function is linked to anywhere in the file (or the only declared one). */
-export function linkedController(ctx: FeatureContext, fnPath: string): Controller | undefined {
-  const controllers = ctx.emulation.analysis.platform.controllers;
-  for (const section of ctx.doc.sections) {
+/** A link statement with a resolved target, and the path of the link it makes (undefined when that does not resolve). */
+export interface LinkFact {
+  stmt: Link;
+  /** The link's target relative to the pci_ep root. */
+  target: string;
+  /** `<section dir>/<name>`, the link itself. */
+  path: string | undefined;
+}
+
+/** Every link statement of the file whose target resolves, in file order. */
+export function* linkStatements(doc: Document): Generator<LinkFact> {
+  for (const section of doc.sections) {
     const dir = sectionDir(section);
     if (dir === null) continue;
     for (const stmt of section.body) {
       if (stmt.kind !== 'link' || !stmt.normTarget) continue;
-      const linkPath = resolvePath(stmt.name.text, dir);
-      if (!linkPath.ok) continue;
-      let epc: string | undefined;
-      if (linkPath.path.startsWith(fnPath + '/') && stmt.normTarget.startsWith('controllers/')) epc = stmt.normTarget.split('/')[1];
-      else if (linkPath.path.startsWith('controllers/') && stmt.normTarget === fnPath) epc = linkPath.path.split('/')[1];
-      const c = epc === undefined ? undefined : controllers.get(epc);
-      if (c) return c;
+      const lp = resolvePath(stmt.name.text, dir);
+      yield { stmt, target: stmt.normTarget, path: lp.ok ? lp.path : undefined };
     }
+  }
+}
+
+/**
+ * Each link binding the function `fnPath` to a controller, in file order: a link inside the
+ * function to controllers/<epc>, or a link inside controllers/<epc> to the function.
+ */
+export function* bindingsOf(doc: Document, fnPath: string): Generator<{ epc: string; line: number }> {
+  for (const { stmt, target, path } of linkStatements(doc)) {
+    if (path === undefined) continue;
+    if (path.startsWith(fnPath + '/') && target.startsWith('controllers/')) yield { epc: target.split('/')[1], line: stmt.line };
+    else if (path.startsWith('controllers/') && target === fnPath) yield { epc: path.split('/')[1], line: stmt.line };
+  }
+}
+
+/** Line of the first link binding the function `fnPath` to a controller, if any. */
+export function firstBindLine(ctx: FeatureContext, fnPath: string): number | undefined {
+  let first: number | undefined;
+  for (const { line } of bindingsOf(ctx.doc, fnPath)) if (first === undefined || line < first) first = line;
+  return first;
+}
+
+/** The controller a function is linked to anywhere in the file (or the only declared one). */
+export function linkedController(ctx: FeatureContext, fnPath: string): Controller | undefined {
+  const controllers = ctx.emulation.analysis.platform.controllers;
+  for (const { epc } of bindingsOf(ctx.doc, fnPath)) {
+    const c = controllers.get(epc);
+    if (c) return c;
   }
   return controllers.size === 1 ? [...controllers.values()][0] : undefined;
 }
