@@ -9,28 +9,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits, format, formatRange, formatText } from '../../server/src/features/formatting';
 import { parse } from '../../server/src/language/parser';
-import type { Statement } from '../../server/src/language/ast';
+import { statementSequence } from '../fuzz/invariants';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/features/format');
 
 function read(file: string): string {
   return fs.readFileSync(file, 'utf8');
-}
-
-/** What a statement means: (kind, name, value, target), positions left out. */
-function meaning(s: Statement): string {
-  switch (s.kind) {
-    case 'section': return `section|${s.path.text}|${s.normPath}`;
-    case 'assign': return `assign|${s.name.text}|${s.value.text}|${s.quote}`;
-    case 'link': return `link|${s.name.text}||${s.target.text}`;
-    case 'unlink': return `unlink|${s.name.text}`;
-    case 'rmdir': return `rmdir||${s.target?.text ?? ''}`;
-  }
-}
-
-function statements(text: string): string[] {
-  return parse(text).statements.map(meaning);
 }
 
 function comments(text: string): string[] {
@@ -42,7 +27,7 @@ function checkStable(name: string, text: string): void {
   const once = formatText(text);
   assert.equal(formatText(once), once, `${name}: format is idempotent`);
   assert.deepEqual(format(once), [], `${name}: no edits on formatted text`);
-  assert.deepEqual(statements(once), statements(text), `${name}: same statements in the same order`);
+  assert.deepEqual(statementSequence(once), statementSequence(text), `${name}: same statements in the same order`);
   assert.deepEqual(comments(once), comments(text), `${name}: same comments`);
   const errorLines = new Set(parse(text).errors.map((e) => e.range.start.line));
   const before = text.split(/\r\n|\n|\r/);
