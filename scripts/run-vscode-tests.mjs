@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ROOT, CS_VERSION, CHROMIUM, CHROMIUM_ARGS, SETTINGS, log as mkLog, secs, runSetup, checkInstalled, freePort,
-  startServer, stopServer, killServerSync, isolatedEnv,
+  startServer, stopServer, stopOnSignals, isolatedEnv,
 } from './vscode-common.mjs';
 
 const log = mkLog('vscode-tests');
@@ -36,7 +36,7 @@ const EXT_PATH = path.resolve(process.env.PCIEP_EXTENSION_PATH || ROOT);
 const timings = {};
 /** Harmless workbench chatter on a closed network (shown with VERBOSE=1). */
 const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|ChatSessionStore:)|\[Service Worker\]|ENOTFOUND open-vsx\.org/;
-let server, browser, tmp, exiting = false;
+let server, browser, tmp;
 
 function step(name, cmd, args) {
   const t = Date.now();
@@ -140,14 +140,7 @@ function report({ code, results }) {
   return Math.min(failed, 100);
 }
 
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    if (exiting) return; exiting = true;
-    log(`${sig}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-process.on('exit', () => killServerSync(server));
+stopOnSignals({ log, cleanup, getServer: () => server });
 
 main().then(
   async (r) => { await cleanup(); process.exit(report(r)); },

@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   ROOT, CS_VERSION, CHROMIUM, CHROMIUM_ARGS, SETTINGS, log as mkLog, secs, runSetup, checkInstalled, freePort,
-  startServer, stopServer, killServerSync, isolatedEnv, installVsix,
+  startServer, stopServer, stopOnSignals, isolatedEnv, installVsix,
 } from './vscode-common.mjs';
 
 const log = mkLog('screenshots');
@@ -53,7 +53,7 @@ const SHOT_SETTINGS = {
   'github.gitAuthentication': false,
   'terminal.integrated.enablePersistentSessions': false,
 };
-let server, browser, page, exiting = false;
+let server, browser, page;
 
 async function main() {
   const t0 = Date.now();
@@ -222,14 +222,7 @@ async function cleanup() {
   await stopServer(server);
 }
 
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    if (exiting) return; exiting = true;
-    log(`${sig}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-process.on('exit', () => killServerSync(server));
+stopOnSignals({ log, cleanup, getServer: () => server });
 
 main().then(
   async () => {

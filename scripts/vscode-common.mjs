@@ -97,6 +97,22 @@ export function killServerSync(server) {
   if (server?.child?.pid) { try { process.kill(-server.child.pid, 'SIGKILL'); } catch { /* gone */ } }
 }
 
+/**
+ * Stopping a run: on SIGINT/SIGTERM/SIGHUP (the first one; later ones are ignored while it stops) logs it, runs
+ * `cleanup` and exits 130; on process exit, kills whatever server `getServer()` returns then (killServerSync).
+ */
+export function stopOnSignals({ log, cleanup, getServer }) {
+  let exiting = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      if (exiting) return; exiting = true;
+      log(`${sig}: stopping`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+  process.on('exit', () => killServerSync(getServer()));
+}
+
 /** Environment for server and Chromium: temp files and Chromium's ~/.config stay inside this run's directory. */
 export function isolatedEnv(dir, extra = {}) {
   const tmp = path.join(dir, 'tmp'); const xdg = path.join(dir, 'xdg');
