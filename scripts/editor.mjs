@@ -14,8 +14,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import {
-  ROOT, CS_DIR, CS_NODE, CS_VERSION, SETTINGS, log as mkLog, secs, runSetup, checkInstalled, freePort, startServer,
-  stopServer, killServerSync, isolatedEnv,
+  ROOT, CS_VERSION, SETTINGS, log as mkLog, secs, runSetup, checkInstalled, freePort, startServer,
+  stopServer, killServerSync, isolatedEnv, installVsix,
 } from './vscode-common.mjs';
 
 const log = mkLog('editor');
@@ -48,9 +48,7 @@ async function main() {
   const vsix = arg('--vsix');
   if (vsix) {
     log(`installing ${vsix} into ${path.relative(ROOT, extensionsDir)}`);
-    const r = spawnSync(CS_NODE, [path.join(CS_DIR, 'out', 'node', 'entry.js'), '--config', path.join(home, 'config.yaml'),
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', path.resolve(vsix), '--force'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('--install-extension failed');
+    console.log(installVsix({ vsix, dataDir: home, userDataDir, extensionsDir }));
   }
   const wanted = Number(arg('--port') || process.env.PORT || 8123);
   const port = await portFree(wanted) ? wanted : await freePort();
