@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import {
   explainParse,
   formatShow,
@@ -125,6 +126,28 @@ const BOOL_CASES: BoolCase[] = [
   { name: 'kernel-background A.3: empty → EINVAL', text: echo(''), expect: 'EINVAL' },
   { name: 'kernel-background A.3: no bytes → EINVAL', text: '', expect: 'EINVAL' },
 ];
+
+describe('kstrto: u64 values on both sides of 2^53 (the parser switches from double to bigint there)', () => {
+  // Reference: JavaScript's own BigInt() reading the same digits in the same radix, which shares
+  // no code with kstrto.ts. kernel-background A.2 / B.2: base 0, u64 range, ERANGE above it.
+  const U64_MAX = (1n << 64n) - 1n;
+  // A lone '0' is read as octal (the radix the kernel reports for it); '0x0' stays hex.
+  const spell = (v: bigint, radix: 8 | 10 | 16): string => (radix === 16 ? `0x${v.toString(16)}` : radix === 8 ? `0${v.toString(8)}` : v.toString(10));
+  const near = [0n, 1n, (1n << 53n) - 2n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, U64_MAX - 1n, U64_MAX, U64_MAX + 1n, 1n << 80n];
+  it('kernel-background A.2, B.2: every value and radix parses to exactly BigInt(text), or ERANGE above u64', () => {
+    fc.assert(fc.property(
+      fc.oneof(fc.bigInt({ min: 1n, max: 1n << 70n }), fc.constantFrom(...near), fc.bigInt({ min: (1n << 52n), max: (1n << 54n) })),
+      fc.constantFrom(8 as const, 10 as const, 16 as const),
+      (v, radix) => {
+        const text = spell(v, radix);
+        const r = parseInt('u64', echo(text));
+        if (v > U64_MAX) return assert.deepEqual(r.ok ? r.value : r.errno, 'ERANGE');
+        const expected = radix === 8 ? BigInt(`0o${text.slice(1)}`) : BigInt(text);
+        assert.deepEqual(r.ok ? { value: r.value, radix: r.radix } : r.errno, { value: expected, radix: v === 0n && radix === 10 ? 8 : radix });
+      },
+    ), { seed: 0x5eed0201, numRuns: 2000 });
+  });
+});
 
 describe('kstrto: kstrtobool (controller start)', () => {
   for (const c of BOOL_CASES) {

@@ -134,8 +134,10 @@ function parseMagnitude(s: string, start: number, signed: boolean, afterSign: bo
     }
   }
   const digitsStart = i;
-  const base = BigInt(radix);
-  let value = 0n;
+  // Accumulated in a double while exact (below 2^53: every value written in practice), in a
+  // bigint beyond; a bigint per digit made this parser the replay's largest allocator.
+  let small = 0;
+  let big: bigint | undefined;
   let overflow = false;
   while (i < s.length) {
     const d = digitValue(s[i]);
@@ -143,11 +145,19 @@ function parseMagnitude(s: string, start: number, signed: boolean, afterSign: bo
     // The kernel keeps consuming digits after an overflow and only reports it afterwards, so
     // an overflowing number followed by junk is still ERANGE, not EINVAL.
     if (!overflow) {
-      value = value * base + BigInt(d);
-      if (value > U64_MAX) overflow = true;
+      if (big === undefined) {
+        // A double rounds monotonically, so an inexact result still compares above the limit.
+        const next = small * radix + d;
+        if (next <= Number.MAX_SAFE_INTEGER) small = next;
+        else big = BigInt(small) * BigInt(radix) + BigInt(d);
+      } else {
+        big = big * BigInt(radix) + BigInt(d);
+      }
+      if (big !== undefined && big > U64_MAX) overflow = true;
     }
     i++;
   }
+  const value = big ?? BigInt(small);
   if (overflow) {
     return { ok: false, errno: 'ERANGE', reason: 'the number does not fit in 64 bits' };
   }

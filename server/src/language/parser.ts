@@ -281,7 +281,15 @@ export function parse(input: string, previous?: Document): Document {
   const entries: LineEntry[] = new Array(n);
   const scratch: ParseError[] = [];
   for (let i = 0; i < n; i++) {
-    entries[i] = old && (i < head || i >= tail) ? old[i] : parseOne(lines[i], i, scratch);
+    if (old && (i < head || i >= tail)) {
+      entries[i] = old[i];
+      // Keep the old string too (equal text): the new one from split dies young, while a
+      // document's lines live until the next edit; a fresh copy of every line would be copied by
+      // the next scavenges and promoted, for every edit of a large file.
+      lines[i] = oldLines[i];
+    } else {
+      entries[i] = parseOne(lines[i], i, scratch);
+    }
   }
 
   const sections: Section[] = [];

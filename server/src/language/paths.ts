@@ -62,8 +62,21 @@ export function resolvePath(raw: string, base = ''): PathResult {
  * itself, so the parent is `base`, the very string the caller holds (a directory lookup keyed by
  * it needs no new string and no re-hash).
  */
-export function resolveEntry(raw: string, base: string): { ok: true; path: string; parent: string; name: string } | { ok: false; message: string } {
-  if (raw.indexOf('/') < 0 && isPlain(raw)) return { ok: true, path: joinPath(base, raw), parent: base, name: raw };
+export type Entry = {
+  ok: true; path: string; parent: string; name: string;
+  /** Set when `raw` is a plain `sub/name`: the parent is `sub` inside `base` (resolved by the caller without a path string). */
+  sub?: string;
+};
+
+export function resolveEntry(raw: string, base: string): Entry | { ok: false; message: string } {
+  const slash = raw.indexOf('/');
+  if (slash < 0 && isPlain(raw)) return { ok: true, path: joinPath(base, raw), parent: base, name: raw };
+  // `pci_epf_test.0/bar0_size`, `primary/ep`: one level down, the other common shape. The path
+  // strings stay unflattened concatenations until something reads them (an error message).
+  if (slash > 0 && raw.indexOf('/', slash + 1) < 0 && isPlain(raw)) {
+    const sub = raw.slice(0, slash);
+    return { ok: true, path: joinPath(base, raw), parent: joinPath(base, sub), name: raw.slice(slash + 1), sub };
+  }
   const r = resolvePath(raw, base);
   return r.ok ? { ok: true, path: r.path, parent: dirname(r.path), name: basename(r.path) } : r;
 }

@@ -15,27 +15,40 @@ export type Dir =
   | { kind: 'group'; epf: EpfState }
   | { kind: 'controller'; epc: EpcState };
 
+const ROOT: Dir = { kind: 'root' };
+const FUNCTIONS: Dir = { kind: 'functions' };
+const CONTROLLERS: Dir = { kind: 'controllers' };
+
+/** The entry `name` of directory `d`, when it is itself a directory (one level of findDirectory). */
+export function childDirectory(state: ConfigfsState, d: Dir, name: string): Dir | undefined {
+  switch (d.kind) {
+    case 'root':
+      return name === 'functions' ? FUNCTIONS : name === 'controllers' ? CONTROLLERS : undefined;
+    case 'functions':
+      return findDriver(name) ? { kind: 'driver', driver: name } : undefined;
+    case 'driver': {
+      const epf = state.functions.get(`functions/${d.driver}/${name}`);
+      return epf && { kind: 'function', epf };
+    }
+    case 'function':
+      if (name === 'primary' || name === 'secondary') return { kind: 'iface', epf: d.epf, iface: name };
+      return findDriver(d.epf.driver)?.hasGroup && name === devName(d.epf) ? { kind: 'group', epf: d.epf } : undefined;
+    case 'controllers': {
+      const epc = state.controllers.get(name);
+      return epc && { kind: 'controller', epc };
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** The directory `path` (pci_ep-relative) names, or undefined when there is none. */
 export function findDirectory(state: ConfigfsState, path: string): Dir | undefined {
-  if (path === '') return { kind: 'root' };
-  const parts = path.split('/');
-  if (parts[0] === 'functions') {
-    if (parts.length === 1) return { kind: 'functions' };
-    if (!findDriver(parts[1])) return undefined;
-    if (parts.length === 2) return { kind: 'driver', driver: parts[1] };
-    const epf = state.functions.get(parts.slice(0, 3).join('/'));
-    if (!epf) return undefined;
-    if (parts.length === 3) return { kind: 'function', epf };
-    if (parts.length === 4) {
-      if (parts[3] === 'primary' || parts[3] === 'secondary') return { kind: 'iface', epf, iface: parts[3] };
-      if (findDriver(epf.driver)?.hasGroup && parts[3] === devName(epf)) return { kind: 'group', epf };
-    }
-    return undefined;
+  if (path === '') return ROOT;
+  let d: Dir | undefined = ROOT;
+  for (const part of path.split('/')) {
+    d = childDirectory(state, d, part);
+    if (!d) return undefined;
   }
-  if (parts[0] === 'controllers') {
-    if (parts.length === 1) return { kind: 'controllers' };
-    const epc = state.controllers.get(parts[1]);
-    if (epc && parts.length === 2) return { kind: 'controller', epc };
-  }
-  return undefined;
+  return d;
 }

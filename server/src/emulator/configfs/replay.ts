@@ -9,7 +9,7 @@ import type { Assignment, Document, Link, Range, Rmdir, Statement, Unlink } from
 import type { Diagnostic, RelatedLocation } from '../../language/diagnostics';
 import type { PlatformModel } from '../../language/platform';
 import { isPlatformPath } from '../../language/platform';
-import { resolveEntry, resolvePath } from '../../language/paths';
+import { type Entry, resolveEntry, resolvePath } from '../../language/paths';
 import { findDriver } from '../../language/schema';
 import type { AttributeSpec } from '../../language/schema/types';
 import { describeErrno } from '../errno';
@@ -22,7 +22,7 @@ import { newDwcBarState } from '../epc/set-bar';
 import { statementFrames, type StepInfo } from '../system/steps';
 import { storeAttribute } from './store';
 import { CONTROLLER_BY_NAME, STANDARD_BY_NAME, defaultValues, groupAttribute } from './attribute-specs';
-import { type Dir, findDirectory } from './directories';
+import { childDirectory, type Dir, findDirectory } from './directories';
 import { explainMissing, explainUnknownAttribute, failureRelated, sectionFix } from './replay-explanations';
 
 export type OpKind = 'mkdir' | 'write' | 'link' | 'unlink' | 'rmdir';
@@ -116,6 +116,19 @@ class Replayer {
     const d = findDirectory(this.state, path);
     if (d) this.dirCache.set(path, d);
     return d;
+  }
+
+  /**
+   * The directory holding a statement's entry. For `sub/name` it is found from the section's own
+   * directory (a cache hit) one level down, without building and hashing the parent's path: each
+   * function's group directory (`pci_epf_test.0/`) is named once per section, so a cache keyed by
+   * path would miss every time (the same answer as lookup(full.parent): findDirectory walks the
+   * same childDirectory steps).
+   */
+  private parentDir(dir: string, full: Entry): Dir | undefined {
+    if (full.sub === undefined) return this.lookup(full.parent);
+    const base = this.lookup(dir);
+    return base && childDirectory(this.state, base, full.sub);
   }
 
   // ---- reporting ------------------------------------------------------------------------
@@ -225,7 +238,7 @@ class Replayer {
     this.state.usedIndices.add(index);
     this.state.functions.set(path, {
       path, driver, name, index, created: origin(header), values, writes: new Map(), links: {}, funcNo: {},
-      vfs: new Map(), bound: false, initialised: false,
+      bound: false, initialised: false,
     });
     this.record(header, 'mkdir', path, 'ok');
   }
@@ -241,7 +254,7 @@ class Replayer {
     const full = resolveEntry(stmt.name.text, dir);
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
     const { path, parent, name } = full;
-    const d = this.lookup(parent);
+    const d = this.parentDir(dir, full);
     if (!d) return this.failOp(stmt, 'write', path, 'ENOENT', 'no-such-directory', explainMissing(this.state, parent), { ref: 'kernel-background A.1' });
     const isDir = (d.kind === 'function' && (name === 'primary' || name === 'secondary' || (name.includes('.') && name === devName(d.epf))))
       || d.kind === 'root' || d.kind === 'functions' || d.kind === 'controllers' || d.kind === 'driver';
@@ -255,7 +268,7 @@ class Replayer {
     const epf = d.kind === 'function' || d.kind === 'group' ? d.epf : undefined;
     const result = storeAttribute(spec, stmt.value.text, {
       bound: !!epf && (epf.links.primary !== undefined || epf.links.secondary !== undefined),
-      sibling: (n) => epf?.values.get(n),
+      siblings: epf?.values,
     });
     if (!result.ok) {
       const log = result.log && epf ? [`${epf.driver} ${devName(epf)}: ${result.log}`] : [];
@@ -311,7 +324,7 @@ class Replayer {
     const full = resolveEntry(stmt.name.text, dir);
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
     const { path, parent, name: linkName } = full;
-    const d = this.lookup(parent);
+    const d = this.parentDir(dir, full);
     if (!d) return this.failOp(stmt, 'link', path, 'ENOENT', 'no-such-directory', explainMissing(this.state, parent));
     if (stmt.normTarget === null) return;
     const target = this.lookup(stmt.normTarget);
@@ -339,7 +352,7 @@ class Replayer {
       const l = d.epf.links[d.iface];
       return l?.linkName === name && l.dir === `${d.epf.path}/${d.iface}`;
     }
-    if (d.kind === 'function') return d.epf.vfs.has(name);
+    if (d.kind === 'function') return d.epf.vfs?.has(name) === true;
     return false;
   }
 
@@ -388,7 +401,7 @@ class Replayer {
       delete epf.funcNo[iface];
     };
     // VFs are bound with their PF; DWC has no max_vfs (kernel-background A.4).
-    for (const vfPath of epf.vfs.values()) {
+    for (const vfPath of epf.vfs?.values() ?? []) {
       const vf = this.state.functions.get(vfPath)!;
       const maxVfs = epc.controller.profile.maxVfs;
       const vno = vf.pf!.vfuncNo;
@@ -462,10 +475,10 @@ class Replayer {
         { ref: 'kernel-background A.4' });
     }
     let vfuncNo = 1;
-    const used = new Set([...pf.vfs.values()].map((p) => this.state.functions.get(p)!.pf!.vfuncNo));
+    const used = new Set([...pf.vfs?.values() ?? []].map((p) => this.state.functions.get(p)!.pf!.vfuncNo));
     while (used.has(vfuncNo)) vfuncNo++;
     if (vfuncNo >= 64) return this.failOp(stmt, 'link', path, 'EINVAL', 'link-failed', 'no free virtual function number');
-    pf.vfs.set(linkName, vf.path);
+    (pf.vfs ??= new Map()).set(linkName, vf.path);
     vf.pf = { path: pf.path, vfuncNo, linkName, origin: origin(stmt) };
     this.record(stmt, 'link', path, 'ok');
   }
@@ -489,7 +502,7 @@ class Replayer {
     const full = resolveEntry(stmt.name.text, dir);
     if (!full.ok) return this.error(stmt.name.range, 'bad-path', full.message);
     const { path, name } = full;
-    const d = this.lookup(full.parent);
+    const d = this.parentDir(dir, full);
     let epf: EpfState | undefined;
     let iface: Interface = 'primary';
     let epc: EpcState | undefined;
@@ -501,7 +514,7 @@ class Replayer {
       epf = d.epf;
       iface = d.iface;
       epc = this.state.controllers.get(d.epf.links[d.iface]!.epc);
-    } else if (d?.kind === 'function' && d.epf.vfs.has(name)) {
+    } else if (d?.kind === 'function' && d.epf.vfs?.has(name)) {
       const vf = this.state.functions.get(d.epf.vfs.get(name)!)!;
       d.epf.vfs.delete(name);
       delete vf.pf;
@@ -534,8 +547,8 @@ class Replayer {
     }
     const epf = d.epf;
     const inside = (['primary', 'secondary'] as const).filter((i) => epf.links[i]?.dir.endsWith(`/${i}`));
-    if (inside.length || epf.vfs.size) {
-      return this.failOp(stmt, 'rmdir', path, 'ENOTEMPTY', 'rmdir-failed', `${path} still holds links (${[...inside.map((i) => `${i}/${epf.links[i]!.linkName}`), ...epf.vfs.keys()].join(', ')}): unlink them first`);
+    if (inside.length || epf.vfs?.size) {
+      return this.failOp(stmt, 'rmdir', path, 'ENOTEMPTY', 'rmdir-failed', `${path} still holds links (${[...inside.map((i) => `${i}/${epf.links[i]!.linkName}`), ...epf.vfs?.keys() ?? []].join(', ')}): unlink them first`);
     }
     const from = (['primary', 'secondary'] as const).map((i) => epf.links[i]).find((l) => l !== undefined);
     if (from || epf.pf) {

@@ -32,8 +32,8 @@ export interface EpfState {
   links: Partial<Record<Interface, { epc: string; linkName: string; dir: string; origin: Origin }>>;
   /** Function number assigned by pci_epc_add_epf per interface. */
   funcNo: Partial<Record<Interface, number>>;
-  /** Virtual functions linked under this physical function (link name → VF path). */
-  vfs: Map<string, string>;
+  /** Virtual functions linked under this physical function (link name → VF path); made by the first link. */
+  vfs?: Map<string, string>;
   /** Set on a VF: its physical function and virtual function number (≥ 1). */
   pf?: { path: string; vfuncNo: number; linkName: string; origin: Origin };
   /** Whether the driver's bind succeeded (pci_epf_bind returned 0 with every interface present). */

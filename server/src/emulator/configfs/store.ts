@@ -13,8 +13,8 @@ export type StoreResult =
 export interface StoreContext {
   /** Whether the function is bound to a controller (epf->epc set). */
   bound: boolean;
-  /** Current value of a sibling attribute in the same directory. */
-  sibling(name: string): bigint | boolean | undefined;
+  /** Current values of the attributes in the same directory (the function's AttributeValues). */
+  siblings?: { get(name: string): bigint | boolean | undefined };
 }
 
 function asBig(v: bigint | boolean | undefined): bigint | undefined {
@@ -66,7 +66,7 @@ export function storeAttribute(spec: AttributeSpec, written: string, ctx: StoreC
       }
       case 'differs': {
         const v = asBig(value);
-        const other = asBig(ctx.sibling(c.from));
+        const other = asBig(ctx.siblings?.get(c.from));
         const unless = c.unless !== undefined ? BigInt(c.unless) : undefined;
         if (v !== undefined && other !== undefined && v === other && v !== unless) {
           return { ok: false, errno: c.errno, reason: `${spec.name} cannot equal ${c.from} (${other})`, log: c.log, check: c.check };
@@ -74,7 +74,7 @@ export function storeAttribute(spec: AttributeSpec, written: string, ctx: StoreC
         break;
       }
       case 'index-le': {
-        const limit = asBig(ctx.sibling(c.sibling)) ?? 0n;
+        const limit = asBig(ctx.siblings?.get(c.sibling)) ?? 0n;
         if (BigInt(c.index) > limit) {
           return { ok: false, errno: c.errno, reason: `${spec.name} needs ${c.sibling} ≥ ${c.index} (it is ${limit}): write ${c.sibling} first`, log: c.log, check: c.check };
         }

@@ -5,38 +5,51 @@
  * B.3, C.5). Warn at the write, where the fix belongs; the bind error stands at the link.
  */
 import type { Diagnostic } from '../diagnostics';
-import type { Rule } from './types';
+import type { Assignment } from '../ast';
+import type { OpRecord } from '../../emulator/configfs/replay';
+import type { Rule, RuleContext } from './types';
 import { isUsableBar, firstFreeBar } from '../../emulator/epc/features';
 
 const BAR_ATTRS = new Set(['metadata_bar', 'dma_window_bar', 'ctrl_bar', 'db_bar', 'mw1_bar', 'mw2_bar', 'mw3_bar', 'mw4_bar']);
+
+/** The controller each function is (or was) linked to, from the replayed state and link statements. */
+function linkedControllers(ctx: RuleContext): Map<string, string> {
+  const linkedTo = new Map<string, string>();
+  for (const epf of ctx.replay.state.functions.values()) {
+    const l = epf.links.primary ?? epf.links.secondary;
+    if (l) linkedTo.set(epf.path, l.epc);
+  }
+  for (const stmt of ctx.doc.statements) {
+    if (stmt.kind !== 'link' || !stmt.normTarget) continue;
+    const dir = ctx.replay.dirAt(stmt.line);
+    if (dir === undefined) continue;
+    if (dir.startsWith('controllers/') && stmt.normTarget.startsWith('functions/')) linkedTo.set(stmt.normTarget, dir.split('/')[1]);
+    if (dir.startsWith('functions/') && stmt.normTarget.startsWith('controllers/')) linkedTo.set(dir.split('/').slice(0, 3).join('/'), stmt.normTarget.split('/')[1]);
+  }
+  return linkedTo;
+}
 
 export const barChoice: Rule = {
   id: 'unusable-bar',
   run(ctx) {
     const out: Diagnostic[] = [];
-    // The controller a function is (or was) linked to, from the replayed link operations.
-    const linkedTo = new Map<string, string>();
-    for (const epf of ctx.replay.state.functions.values()) {
-      const l = epf.links.primary ?? epf.links.secondary;
-      if (l) linkedTo.set(epf.path, l.epc);
-    }
-    for (const stmt of ctx.doc.statements) {
-      if (stmt.kind !== 'link' || !stmt.normTarget) continue;
-      const dir = ctx.replay.dirAt(stmt.line);
-      if (dir === undefined) continue;
-      if (dir.startsWith('controllers/') && stmt.normTarget.startsWith('functions/')) linkedTo.set(stmt.normTarget, dir.split('/')[1]);
-      if (dir.startsWith('functions/') && stmt.normTarget.startsWith('controllers/')) linkedTo.set(dir.split('/').slice(0, 3).join('/'), stmt.normTarget.split('/')[1]);
-    }
+    // The successful writes of BAR attributes first: most files have a handful, and the link map
+    // below is built only when there is one. Every BAR attribute's name ends in _bar, so the
+    // written name contains it; that test comes before op.path, a concatenation that reading
+    // would flatten for every write of the file.
+    const barWrites: { op: OpRecord; stmt: Assignment }[] = [];
     for (const op of ctx.replay.ops) {
-      // Every BAR attribute's name ends in _bar: a cheap test before cutting the name out.
-      if (op.op !== 'write' || op.result !== 'ok' || !op.path.endsWith('_bar')) continue;
-      const name = op.path.slice(op.path.lastIndexOf('/') + 1);
-      if (!BAR_ATTRS.has(name)) continue;
-      const fnPath = op.path.split('/').slice(0, 3).join('/');
-      const epcName = linkedTo.get(fnPath);
-      const controller = epcName ? ctx.platform.controllers.get(epcName) : undefined;
+      if (op.op !== 'write' || op.result !== 'ok') continue;
       const stmt = ctx.byLine.get(op.line);
-      if (!controller || !stmt || stmt.kind !== 'assign') continue;
+      if (stmt?.kind !== 'assign' || !stmt.name.text.includes('_bar') || !op.path.endsWith('_bar')) continue;
+      if (BAR_ATTRS.has(op.path.slice(op.path.lastIndexOf('/') + 1))) barWrites.push({ op, stmt });
+    }
+    if (!barWrites.length) return out;
+    const linkedTo = linkedControllers(ctx);
+    for (const { op, stmt } of barWrites) {
+      const epcName = linkedTo.get(op.path.split('/').slice(0, 3).join('/'));
+      const controller = epcName ? ctx.platform.controllers.get(epcName) : undefined;
+      if (!controller) continue;
       const bar = Number(stmt.value.text.trim());
       if (!Number.isInteger(bar) || bar < 0 || bar > 5) continue;
       const desc = controller.profile.features.bars[bar];

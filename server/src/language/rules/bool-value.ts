@@ -5,7 +5,14 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Rule } from './types';
 import { kstrtobool } from '../kstrto';
+import { CONTROLLER_ATTRIBUTES } from '../schema/standard';
 
+const CONTROLLER_ATTRIBUTE_NAMES = CONTROLLER_ATTRIBUTES.map((a) => a.name);
+
+function namesControllerAttribute(written: string): boolean {
+  for (const n of CONTROLLER_ATTRIBUTE_NAMES) if (written.includes(n)) return true;
+  return false;
+}
 const CANONICAL = new Set(['0', '1', 'y', 'n', 'Y', 'N', 'yes', 'no', 'on', 'off', 'true', 'false']);
 
 export const boolValue: Rule = {
@@ -13,9 +20,12 @@ export const boolValue: Rule = {
   run(ctx) {
     const out: Diagnostic[] = [];
     for (const op of ctx.replay.ops) {
-      if (op.op !== 'write' || op.result !== 'ok' || !op.path.startsWith('controllers/')) continue;
+      if (op.op !== 'write' || op.result !== 'ok') continue;
       const stmt = ctx.byLine.get(op.line);
-      if (!stmt || stmt.kind !== 'assign' || CANONICAL.has(stmt.value.text)) continue;
+      // The rule is about controller attributes (`start`), whose name the written name contains:
+      // the cheapest test first, and op.path (a concatenation that reading would flatten) last.
+      if (!stmt || stmt.kind !== 'assign' || !namesControllerAttribute(stmt.name.text)) continue;
+      if (CANONICAL.has(stmt.value.text) || !op.path.startsWith('controllers/')) continue;
       const r = kstrtobool(stmt.value.text + '\n');
       if (!r.ok) continue;
       out.push({

@@ -16,7 +16,11 @@ export const octalValue: Rule = {
       const stmt = ctx.byLine.get(op.line);
       if (!stmt || stmt.kind !== 'assign') continue;
       const text = stmt.value.text;
-      if (!OCTAL.test(text)) continue;
+      // A leading 0 followed by an octal digit (after an optional '+') is needed to match: skip
+      // the regex for the rest, hex spellings included (it runs for every write of the file).
+      const i = text.charCodeAt(0) === 43 ? 1 : 0;
+      const d = text.charCodeAt(i + 1);
+      if (text.charCodeAt(i) !== 48 || !(d >= 48 && d <= 55) || !OCTAL.test(text)) continue;
       const value = parseInt(text.replace('+', ''), 8);
       if (value === parseInt(text.replace('+', ''), 10)) continue;
       out.push({
