@@ -164,30 +164,60 @@ interface PathVisit {
  */
 const VISITS = new WeakMap<readonly Statement[], PathVisit[]>();
 
+/** The visits of one statement, and the directory it was resolved against. */
+interface LineVisits {
+  stmt: Statement;
+  dir: string | null;
+  visits: PathVisit[];
+}
+
+/**
+ * The last computed parse's visits by line. An edit re-parses only the lines it touched and keeps
+ * the other statement objects (parser.ts), so the next version reuses the visits of every
+ * statement that is the same object in the same directory: splitting and classifying ~45,000
+ * paths was a third of a semantic-tokens request on a 50,000-line file. One slot: with several
+ * documents the cache only misses (and recomputes) when they alternate.
+ */
+let lastByLine: (LineVisits | undefined)[] = [];
+
 function pathVisits(statements: readonly Statement[]): PathVisit[] {
   const cached = VISITS.get(statements);
   if (cached) return cached;
+  const prior = lastByLine;
+  const byLine: (LineVisits | undefined)[] = [];
   const out: PathVisit[] = [];
-  const visit = (stmt: Statement, part: PathPart, segs: PathSegment[] | null): void => {
-    if (segs) out.push({ stmt, part, segs });
-  };
   // Directory body statements resolve against: '' before any header, null when not configfs.
   let dir: string | null = '';
   for (const stmt of statements) {
+    const before = dir;
     if (stmt.kind === 'section') {
       const norm = stmt.normPath;
       dir = norm === null || isPlatformPath(norm) || isHostPath(norm) ? null : norm;
-      if (norm !== null) visit(stmt, 'header', pathSegments(stmt.path, ''));
-      continue;
     }
-    if (stmt.kind === 'rmdir') {
-      if (stmt.target && dir !== null) visit(stmt, 'target', pathSegments(stmt.target, dir));
-      continue;
-    }
-    if (dir !== null && stmt.name.text !== '') visit(stmt, 'name', pathSegments(stmt.name, dir));
-    if (stmt.kind === 'link' && stmt.normTarget !== null) visit(stmt, 'target', pathSegments(stmt.target, ''));
+    const p = prior[stmt.line];
+    const line = p && p.stmt === stmt && p.dir === before ? p : { stmt, dir: before, visits: statementVisits(stmt, before) };
+    byLine[stmt.line] = line;
+    for (const v of line.visits) out.push(v);
   }
+  lastByLine = byLine;
   VISITS.set(statements, out);
+  return out;
+}
+
+/** The paths one statement writes, resolved against `dir` (its section's directory). */
+function statementVisits(stmt: Statement, dir: string | null): PathVisit[] {
+  const out: PathVisit[] = [];
+  const visit = (part: PathPart, segs: PathSegment[] | null): void => {
+    if (segs) out.push({ stmt, part, segs });
+  };
+  if (stmt.kind === 'section') {
+    if (stmt.normPath !== null) visit('header', pathSegments(stmt.path, ''));
+  } else if (stmt.kind === 'rmdir') {
+    if (stmt.target && dir !== null) visit('target', pathSegments(stmt.target, dir));
+  } else {
+    if (dir !== null && stmt.name.text !== '') visit('name', pathSegments(stmt.name, dir));
+    if (stmt.kind === 'link' && stmt.normTarget !== null) visit('target', pathSegments(stmt.target, ''));
+  }
   return out;
 }
 
