@@ -9,6 +9,8 @@ import { parse } from '../../server/src/language/parser';
 import type { Document } from '../../server/src/language/ast';
 import { createContext } from '../../server/src/features/context';
 import { AnalysisCache } from '../../server/src/features/documents';
+import { buildIndex } from '../../server/src/features/navigation';
+import { semanticTokens } from '../../server/src/features/semantic-tokens';
 import { CORPUS, arbStatement } from '../fuzz/arbitraries';
 
 /** An edit as an editor sends it: replace lines [from, from + remove) by `insert`. */
@@ -97,6 +99,28 @@ describe('incremental parsing (parser.ts parse with a previous version)', () => 
       const reused = createContext(edited, undefined, first);
       assert.deepStrictEqual(reused.emulation.diagnostics, fresh.emulation.diagnostics, file.name);
     }
+  });
+
+  it('semantic tokens and the name index after edits equal a fresh analysis (path visits reused per statement)', () => {
+    // navigation.ts reuses the path segments of a statement object seen in the last parse in the
+    // same directory; a header edit changes the directory of the lines below it.
+    const arbHeaderEdit = fc.constantFrom('[functions/pci_epf_test/renamed]', '[controllers/x]', '[platform/y]', '[host]', '# was a header')
+      .map((h) => (text: string) => text.replace(/^\[[^\]\n]*\]/m, h));
+    const arbAnyEdit = fc.oneof(arbEdit.map((e) => (t: string) => applyEdit(t, e)), arbCharEdit, arbHeaderEdit);
+    fc.assert(fc.property(fc.constantFrom(...CORPUS), fc.array(arbAnyEdit, { minLength: 1, maxLength: 5 }), (file, edits) => {
+      let text = file.text;
+      let ctx = createContext(text);
+      semanticTokens(ctx);
+      for (const edit of edits) {
+        text = edit(text);
+        ctx = createContext(text, undefined, ctx.doc);
+        const tokens = semanticTokens(ctx);
+        const index = buildIndex(ctx);
+        const fresh = createContext(text);
+        assert.deepStrictEqual(tokens, semanticTokens(fresh));
+        assert.deepStrictEqual(index, buildIndex(fresh));
+      }
+    }), { seed: 0x5eed_0103, numRuns: 120 });
   });
 
   it('the analysis cache hands the last analysed parse to the next version', () => {
