@@ -80,6 +80,9 @@ interface Machine {
   /** Share of CPU time idle, all cores, over the 3 s before the run (the load average lags a minute). */
   idleBeforePct: number;
   loadEnd?: number[];
+  /** machineReference() at the start and the end of the run (absent in older results). */
+  referenceStart?: { loopMs: number; allocMs: number };
+  referenceEnd?: { loopMs: number; allocMs: number };
 }
 
 interface DebuggerResult {
@@ -123,6 +126,35 @@ async function idlePct(ms: number): Promise<number> {
   await new Promise((res) => setTimeout(res, ms));
   const b = sample();
   return round((100 * (b.idle - a.idle)) / Math.max(1, b.total - a.total), 0);
+}
+
+/**
+ * The machine's speed at the moment, two ways, each the fastest of five runs in ms: `loop`, a
+ * fixed integer loop (10^8 iterations), and `alloc`, building and walking 10^6 small objects (the
+ * server's kind of work: allocation, collection, pointer chasing). On this shared VM both move by
+ * up to 2x from one minute to the next, and every figure of a run moves with them; recorded at the
+ * start and the end of a run so its figures can be read against them, and runs compared.
+ */
+function machineReference(): { loopMs: number; allocMs: number } {
+  let loopMs = Infinity;
+  let allocMs = Infinity;
+  let sink = 0;
+  for (let run = 0; run < 5; run++) {
+    let t = performance.now();
+    for (let i = 0; i < 1e8; i++) sink += i & 7;
+    loopMs = Math.min(loopMs, performance.now() - t);
+    t = performance.now();
+    const objects: { line: number; text: string; range: { start: number; end: number } }[] = [];
+    for (let i = 0; i < 1e6; i++) objects.push({ line: i, text: `x${i & 1023}`, range: { start: i, end: i + 1 } });
+    for (const o of objects) sink += o.range.end - o.line;
+    allocMs = Math.min(allocMs, performance.now() - t);
+  }
+  if (sink < 0) throw new Error('unreachable: keeps the loops from being optimised away');
+  return { loopMs: round(loopMs, 0), allocMs: round(allocMs, 0) };
+}
+
+function refText(r: { loopMs: number; allocMs: number } | undefined): string {
+  return r ? `loop ${r.loopMs} ms / alloc ${r.allocMs} ms` : 'n/a';
 }
 
 function bundles(): { file: string; bytes: number }[] {
@@ -226,7 +258,8 @@ function markdown(r: Results): string {
   L.push('## Machine', '');
   L.push('| | |', '|---|---|');
   L.push(`| CPU | ${m.cpu} |`, `| cores | ${m.cores} |`, `| memory | ${m.memoryGiB.toFixed(1)} GiB |`, `| OS | ${m.os} |`, `| Node | ${m.node} (${m.v8Flags}) |`);
-  L.push(`| date | ${m.date} |`, `| load average (1/5/15 min) at start | ${m.loadStart.join(' / ')} (CPU idle over the 3 s before: ${m.idleBeforePct} %) |`, `| at end | ${(m.loadEnd ?? []).join(' / ')} |`, `| duration | ${r.durationS?.toFixed(0)} s |`, '');
+  L.push(`| date | ${m.date} |`, `| load average (1/5/15 min) at start | ${m.loadStart.join(' / ')} (CPU idle over the 3 s before: ${m.idleBeforePct} %) |`, `| at end | ${(m.loadEnd ?? []).join(' / ')} |`, `| duration | ${r.durationS?.toFixed(0)} s |`,
+    `| machine reference (fastest of 5; lower is a faster machine at that moment: a 10^8 integer loop / building and walking 10^6 objects) | ${refText(m.referenceStart)} at start, ${refText(m.referenceEnd)} at end |`, '');
   L.push('The machine is shared (other engineers build and test on it); a load average near or above the core count means a request may wait for a CPU, which shows in the p95 columns first. The bench itself keeps about one core busy (client + server), so the load average during and after it reads at least ~1.', '');
 
   L.push('## Targets', '');
@@ -341,9 +374,9 @@ async function main(): Promise<number> {
   const machine: Machine = {
     cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: os.totalmem() / 2 ** 30, node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`, v8Flags: process.execArgv.join(' ') || 'no V8 flags', date: new Date().toISOString(), loadStart: loadavg(),
-    idleBeforePct: await idlePct(3000),
+    idleBeforePct: await idlePct(3000), referenceStart: machineReference(),
   };
-  log(`bench: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadStart.join(' ')}, idle ${machine.idleBeforePct} %${quick ? ' (quick)' : ''}`);
+  log(`bench: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadStart.join(' ')}, idle ${machine.idleBeforePct} %, machine reference ${refText(machine.referenceStart)}${quick ? ' (quick)' : ''}`);
   const sizes = [100, 1000, 10000, 50000];
   // In-process parse + validate first, while this process is fresh (its heap is not yet holding the client's history).
   log('parse + validate (in process)…');
@@ -368,6 +401,8 @@ async function main(): Promise<number> {
   log('debugger…');
   const dbg = await debuggerBench();
   machine.loadEnd = loadavg();
+  machine.referenceEnd = machineReference();
+  log(`machine reference at end: ${refText(machine.referenceEnd)} (start ${refText(machine.referenceStart)})`);
   const r: Results = {
     machine, quick, parse, server, memory, push, coldStart, peer, bundles: bundles(), emulator: { dma, exampleRunMs }, debugger: dbg, topEnd: topEnd(server), targets: [],
   };
