@@ -27,6 +27,9 @@ export const SETTINGS = {
   'extensions.autoUpdate': false, 'extensions.ignoreRecommendations': true, 'telemetry.telemetryLevel': 'off',
   'update.mode': 'none', 'security.workspace.trust.enabled': false, 'git.enabled': false, 'chat.disableAIFeatures': true,
   'workbench.tips.enabled': false, 'files.autoSave': 'off',
+  // The extension's own `[pciep]` default (nonUntitledEditorsInActiveGroup) outranks the global
+  // "none" above for .pciep editors; the tests that debug unsaved text need VS Code not to save it.
+  '[pciep]': { 'debug.saveBeforeStart': 'none' },
 };
 
 export const log = (tag) => (...a) => console.log(`[${tag}]`, ...a);

@@ -4,7 +4,8 @@
  *   launched, stops on entry and at a breakpoint set in it, and its stack frames name it by its URI;
  * - a file with unsaved changes is debugged as shown: a restart after an edit, and a new session,
  *   stop on the lines of the edited text, under the file's path.
- * (The launcher sets "debug.saveBeforeStart": "none", else VS Code would save first.)
+ * (The launcher sets "[pciep]": { "debug.saveBeforeStart": "none" }, else VS Code would save the dirty file
+ * first; for an untitled .pciep the extension's language default already skips the save, checked without it.)
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
@@ -98,6 +99,40 @@ describe('debugging the editor text in a real VS Code', function () {
       await stopAll(t);
       t.dispose();
     }
+  });
+
+  it('F5 on an untitled .pciep under the extension\'s save policy starts without a Save As prompt (package.json [pciep] default)', async () => {
+    // debug.saveBeforeStart is language-overridable and VS Code reads it for the active editor's
+    // language; its own default, allEditorsInActiveGroup, asks where to save an untitled editor
+    // before launching. The launcher's [pciep] "none" is removed for this test, so the
+    // extension's language default is the one in force.
+    const inPciep = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('debug', { languageId: 'pciep' });
+    assert.equal(inPciep().inspect('saveBeforeStart')?.defaultLanguageValue, 'nonUntitledEditorsInActiveGroup');
+    // The launcher writes its settings as user and as workspace settings.
+    const saved = inPciep().inspect('saveBeforeStart');
+    const before = inPciep().get('saveBeforeStart');
+    await inPciep().update('saveBeforeStart', undefined, vscode.ConfigurationTarget.Global, true);
+    await inPciep().update('saveBeforeStart', undefined, vscode.ConfigurationTarget.Workspace, true);
+    const doc = await vscode.workspace.openTextDocument({ language: 'pciep', content: text });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const t = track();
+    try {
+      assert.equal(inPciep().get('saveBeforeStart'), 'nonUntitledEditorsInActiveGroup', `the extension default is in force: ${JSON.stringify(inPciep().inspect('saveBeforeStart'))}`);
+      const started = vscode.debug.startDebugging(undefined, {
+        type: 'pciep', request: 'launch', name: 'untitled, extension save policy', program: doc.uri.toString(), stopOnEntry: true, stopOnKernelError: false,
+      });
+      // A Save As prompt would hold the launch: no stop would come.
+      await stopped(t, 'entry', 1);
+      assert.ok(await started);
+      assert.equal(doc.uri.scheme, 'untitled', 'the document was not saved');
+      assert.ok(doc.isDirty);
+    } finally {
+      await stopAll(t);
+      t.dispose();
+      await inPciep().update('saveBeforeStart', saved?.globalLanguageValue, vscode.ConfigurationTarget.Global, true);
+      await inPciep().update('saveBeforeStart', saved?.workspaceLanguageValue, vscode.ConfigurationTarget.Workspace, true);
+    }
+    assert.equal(inPciep().get('saveBeforeStart'), before, 'the launcher setting is back for the next tests');
   });
 
   it('a file with unsaved changes: restarts and new sessions run the edited text, under the file path', async () => {
