@@ -5,6 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { parse } from '../../server/src/language/parser';
 import type { Document } from '../../server/src/language/ast';
 import { createContext } from '../../server/src/features/context';
@@ -121,6 +123,33 @@ describe('incremental parsing (parser.ts parse with a previous version)', () => 
         assert.deepStrictEqual(index, buildIndex(fresh));
       }
     }), { seed: 0x5eed_0103, numRuns: 120 });
+  });
+
+  it('edits on ever new lines do not keep old versions of the text alive (memory stays flat)', () => {
+    // A reused line that is a view into the text of the version it was parsed in (V8 substrings of
+    // 13+ characters) kept that whole text alive: one more copy of the file per edit on a new line.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const lines = Array.from({ length: 4000 }, (_, i) => (i % 8 === 0 ? `[functions/pci_epf_test/f${i}]` : `vendorid = 0x${(0x1000 + i).toString(16)}   # line ${i}`));
+    const size = lines.join('\n').length;
+    let doc = parse(lines.join('\n'));
+    const heap = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const start = heap();
+    const edits = 150;
+    for (let k = 0; k < edits; k++) {
+      const at = 1 + ((k * 37) % (lines.length - 1));
+      if (at % 8 === 0) continue;
+      lines[at] = `vendorid = 0x${(0x2000 + k).toString(16)}   # edited ${k}`;
+      doc = parse(lines.join('\n'), doc);
+    }
+    const grown = heap() - start;
+    assert.ok(doc.statements.length > 0);
+    // The leak kept ~one text (size bytes) per edit: 150 x ~130 KB. Allow a tenth of that.
+    assert.ok(grown < (edits * size) / 10, `heap grew ${(grown / 1e6).toFixed(1)} MB over ${edits} edits of a ${(size / 1e3).toFixed(0)} KB text`);
   });
 
   it('the analysis cache hands the last analysed parse to the next version', () => {
