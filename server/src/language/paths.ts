@@ -56,18 +56,19 @@ export function resolvePath(raw: string, base = ''): PathResult {
   return { ok: true, path: parts.join('/'), absolute };
 }
 
-/**
- * Splits the path a statement names, relative to `base`, into its parent directory and entry
- * name. A plain name (no `/`, nothing to normalise: nearly every statement) is an entry of `base`
- * itself, so the parent is `base`, the very string the caller holds (a directory lookup keyed by
- * it needs no new string and no re-hash).
- */
+/** A statement's entry: its full path, parent directory and name. */
 export type Entry = {
   ok: true; path: string; parent: string; name: string;
   /** Set when `raw` is a plain `sub/name`: the parent is `sub` inside `base` (resolved by the caller without a path string). */
   sub?: string;
 };
 
+/**
+ * Splits the path a statement names, relative to `base`, into its parent directory and entry
+ * name. A plain name (no `/`, nothing to normalise: nearly every statement) is an entry of `base`
+ * itself, so the parent is `base`, the very string the caller holds (a directory lookup keyed by
+ * it needs no new string and no re-hash).
+ */
 export function resolveEntry(raw: string, base: string): Entry | { ok: false; message: string } {
   const slash = raw.indexOf('/');
   if (slash < 0 && isPlain(raw)) return { ok: true, path: joinPath(base, raw), parent: base, name: raw };

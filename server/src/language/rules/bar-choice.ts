@@ -5,8 +5,6 @@
  * B.3, C.5). Warn at the write, where the fix belongs; the bind error stands at the link.
  */
 import type { Diagnostic } from '../diagnostics';
-import type { Assignment } from '../ast';
-import type { OpRecord } from '../../emulator/configfs/replay';
 import type { Rule, RuleContext } from './types';
 import { isUsableBar, firstFreeBar } from '../../emulator/epc/features';
 
@@ -37,13 +35,8 @@ export const barChoice: Rule = {
     // below is built only when there is one. Every BAR attribute's name ends in _bar, so the
     // written name contains it; that test comes before op.path, a concatenation that reading
     // would flatten for every write of the file.
-    const barWrites: { op: OpRecord; stmt: Assignment }[] = [];
-    for (const op of ctx.replay.ops) {
-      if (op.op !== 'write' || op.result !== 'ok') continue;
-      const stmt = ctx.byLine.get(op.line);
-      if (stmt?.kind !== 'assign' || !stmt.name.text.includes('_bar') || !op.path.endsWith('_bar')) continue;
-      if (BAR_ATTRS.has(op.path.slice(op.path.lastIndexOf('/') + 1))) barWrites.push({ op, stmt });
-    }
+    const barWrites = ctx.writes.filter(({ op, stmt }) => stmt.name.text.includes('_bar') && op.path.endsWith('_bar')
+      && BAR_ATTRS.has(op.path.slice(op.path.lastIndexOf('/') + 1)));
     if (!barWrites.length) return out;
     const linkedTo = linkedControllers(ctx);
     for (const { op, stmt } of barWrites) {

@@ -19,12 +19,10 @@ export const boolValue: Rule = {
   id: 'bool-value',
   run(ctx) {
     const out: Diagnostic[] = [];
-    for (const op of ctx.replay.ops) {
-      if (op.op !== 'write' || op.result !== 'ok') continue;
-      const stmt = ctx.byLine.get(op.line);
+    for (const { op, stmt } of ctx.writes) {
       // The rule is about controller attributes (`start`), whose name the written name contains:
       // the cheapest test first, and op.path (a concatenation that reading would flatten) last.
-      if (!stmt || stmt.kind !== 'assign' || !namesControllerAttribute(stmt.name.text)) continue;
+      if (!namesControllerAttribute(stmt.name.text)) continue;
       if (CANONICAL.has(stmt.value.text) || !op.path.startsWith('controllers/')) continue;
       const r = kstrtobool(stmt.value.text + '\n');
       if (!r.ok) continue;

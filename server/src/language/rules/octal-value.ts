@@ -11,10 +11,7 @@ export const octalValue: Rule = {
   id: 'octal-value',
   run(ctx) {
     const out: Diagnostic[] = [];
-    for (const op of ctx.replay.ops) {
-      if (op.op !== 'write' || op.result !== 'ok') continue;
-      const stmt = ctx.byLine.get(op.line);
-      if (!stmt || stmt.kind !== 'assign') continue;
+    for (const { stmt } of ctx.writes) {
       const text = stmt.value.text;
       // A leading 0 followed by an octal digit (after an optional '+') is needed to match: skip
       // the regex for the rest, hex spellings included (it runs for every write of the file).

@@ -1,15 +1,15 @@
 /** A validation rule: plain data in (the parsed document and the replay), diagnostics out. */
-import type { Document, Statement } from '../ast';
+import type { Assignment, Document } from '../ast';
 import type { Diagnostic } from '../diagnostics';
 import type { PlatformModel } from '../platform';
-import type { ReplayResult } from '../../emulator/configfs/replay';
+import type { OpRecord, ReplayResult } from '../../emulator/configfs/replay';
 
 export interface RuleContext {
   doc: Document;
   platform: PlatformModel;
   replay: ReplayResult;
-  /** The statement on each line (one statement per line). */
-  byLine: { get(line: number): Statement | undefined };
+  /** Every successful attribute write, in replay order, with the statement that made it. */
+  writes: readonly { op: OpRecord; stmt: Assignment }[];
 }
 
 export interface Rule {
